@@ -1,0 +1,82 @@
+/* config.h - the parsed configuration and the strict parsers behind it. */
+#ifndef NPSD_CONFIG_H
+#define NPSD_CONFIG_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "limits.h"
+
+enum transport_kind { TRANSPORT_MAILDIR, TRANSPORT_SMTP, TRANSPORT_SMTPS };
+
+struct secret {
+	unsigned char	 key[128];
+	size_t		 len;
+};
+
+struct source_config {
+	char		 name[32];
+	struct secret	 secrets[NPSD_MAX_SECRETS];
+	int		 nsecrets;
+};
+
+struct config {
+	/* [server] */
+	char		 listen_host[256];
+	unsigned	 listen_port;
+	char		*public_url;		/* no trailing slash */
+	int		 threads;
+	long long	 max_body;
+	/* [database] */
+	char		*db_path;
+	int		 synchronous;		/* 0 off, 1 normal, 2 full */
+	/* [mail] */
+	enum transport_kind transport;
+	char		*transport_target;	/* maildir path or curl URL */
+	int		 starttls_required;
+	char		*from;			/* as written */
+	char		*from_name;		/* display part, may be "" */
+	char		*from_address;
+	char		*username;
+	char		*password_file;
+	int		 max_attempts;
+	long long	 retry_min;		/* seconds, first backoff */
+	/* [survey] */
+	long long	 delay, expire, reminder, cooldown;
+	int		 max_per_30d, sample, resurvey_after_reopen;
+	char		*send_window, *exclude, *exclude_categories, *exclude_teams;
+	char		 default_language[8];
+	char		*templates;
+	/* [source.NAME] */
+	struct source_config sources[NPSD_MAX_SOURCES];
+	int		 nsources;
+	/* [alerts], [retention] */
+	int		 alert_detractors;
+	long long	 personal_data;
+};
+
+/* Held for reading while secrets are used, for writing while SIGHUP
+ * replaces them. */
+extern pthread_rwlock_t config_reload_lock;
+
+/* Fills cfg with the embedded defaults. */
+void	config_defaults(struct config *cfg);
+/* Loads FILE over the defaults. On error returns -1 and writes a message
+ * naming section and key (or the line) into err. */
+int	config_load(struct config *cfg, const char *file, char *err, size_t errlen);
+void	config_free(struct config *cfg);
+const struct source_config *config_source(const struct config *, const char *name);
+
+/* "90s", "30m", "12h", "14d" or "0" -> seconds. -1 on anything else. */
+int	config_parse_duration(const char *s, long long *out);
+/* Whole decimal number within [min, max], nothing else. -1 otherwise. */
+int	config_parse_number(const char *s, long long min, long long max, long long *out);
+int	config_parse_bool(const char *s, int *out);
+/* "host:port" or "[v6]:port". */
+int	config_parse_listen(const char *s, char *host, size_t hostlen, unsigned *port);
+/* "Name <a@b>" or "a@b". Returns -1 on CR/LF or a malformed address. */
+int	config_parse_mailbox(const char *s, char **name, char **address);
+/* Standard Webhooks "whsec_<base64>" -> key bytes. */
+int	config_parse_whsec(const char *s, struct secret *out);
+
+#endif

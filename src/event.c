@@ -1,0 +1,282 @@
+/* event.c - owns the common event (SPEC section 3): JSON parsing with
+ * jansson, type and size checks for every field, and the rule that no
+ * field can carry a control character into a mail header. */
+#include "autoconfig.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "event.h"
+#include "message.h"
+
+static int
+fail(struct event_error *err, const char *field, const char *message)
+{
+	snprintf(err->field, sizeof err->field, "%s", field);
+	snprintf(err->message, sizeof err->message, "%s", message);
+	return -1;
+}
+
+/* Copies an optional (required when req) string or integer member. */
+static int
+get_text(json_t *obj, const char *key, const char *field, int req, int allow_number,
+    char *out, size_t outlen, struct event_error *err)
+{
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
+	const char *s;
+	char num[32];
+	size_t len;
+
+	out[0] = '\0';
+	if (v == NULL || json_is_null(v)) {
+		if (req)
+			return fail(err, field, "is required");
+		return 0;
+	}
+	if (allow_number && json_is_integer(v)) {
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		s = num;
+	} else if (json_is_string(v)) {
+		s = json_string_value(v);
+	} else {
+		return fail(err, field, allow_number ? "must be a string or an integer" :
+		    "must be a string");
+	}
+	len = strlen(s);
+	if (len >= outlen) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "is longer than %zu bytes", outlen - 1);
+		return fail(err, field, msg);
+	}
+	if (message_has_controls(s) || strchr(s, '\t') != NULL)
+		return fail(err, field, "must not contain control characters (CR, LF, TAB, ...)");
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	while (len > 0 && *s == ' ')
+		s++, len--;
+	if (req && len == 0)
+		return fail(err, field, "must not be empty");
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int
+get_object(json_t *root, const char *key, json_t **out, struct event_error *err)
+{
+	json_t *v = json_object_get(root, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return fail(err, key, "must be an object");
+	*out = v;
+	return 0;
+}
+
+static int
+days_from_civil(int y, int m, int d, long long *days)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	long long era, yoe, doy, doe;
+
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+		return -1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	*days = era * 146097 + doe - 719468;
+	return 0;
+}
+
+static int
+digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+event_parse_time(const char *s, time_t *out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	long long days;
+	const char *p;
+
+	if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' &&
+	    s[10] != ' ') || digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || digits(s + 17, 2, &sec))
+		return -1;
+	p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '+' ? 1 : -1;
+		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 ||
+		    om > 59)
+			return -1;
+		p += 6;
+	} else {
+		return -1;
+	}
+	if (*p != '\0' || h > 23 || mi > 59 || sec > 60 || y < 1970 || y > 9999 ||
+	    days_from_civil(y, mo, d, &days) == -1)
+		return -1;
+	if (sec == 60)
+		sec = 59;
+	*out = (time_t)(days * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60));
+	return 0;
+}
+
+void
+event_format_time(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+parse_language(const char *in, char out[8])
+{
+	size_t n = 0;
+
+	/* "nl", "nl-NL", "nl_BE", "EN" -> primary subtag in lower case. */
+	while (isalpha((unsigned char)in[n]) && n < 3)
+		n++;
+	if (in[0] == '\0') {
+		out[0] = '\0';
+		return 0;
+	}
+	if (n < 2 || (in[n] != '\0' && in[n] != '-' && in[n] != '_'))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[n] = '\0';
+	return 0;
+}
+
+static int
+parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err)
+{
+	json_t *ticket, *requester, *agent, *team, *v;
+	char type[32], closed_at[64], lang[64];
+
+	if (get_text(root, "type", "type", 1, 0, type, sizeof type, err) == -1)
+		return -1;
+	if (strcmp(type, "ticket.closed") == 0)
+		ev->type = EVENT_CLOSED;
+	else if (strcmp(type, "ticket.reopened") == 0)
+		ev->type = EVENT_REOPENED;
+	else
+		return fail(err, "type", "must be \"ticket.closed\" or \"ticket.reopened\"");
+
+	if (get_object(root, "ticket", &ticket, err) == -1 ||
+	    get_object(root, "requester", &requester, err) == -1 ||
+	    get_object(root, "agent", &agent, err) == -1 ||
+	    get_object(root, "team", &team, err) == -1)
+		return -1;
+	if (ticket == NULL)
+		return fail(err, "ticket.id", "is required");
+	if (get_text(ticket, "id", "ticket.id", 1, 1, ev->ticket_id, sizeof ev->ticket_id, err) ||
+	    get_text(ticket, "subject", "ticket.subject", 0, 0, ev->subject, sizeof ev->subject,
+		err) ||
+	    get_text(ticket, "category", "ticket.category", 0, 0, ev->category,
+		sizeof ev->category, err) ||
+	    get_text(ticket, "closed_at", "ticket.closed_at", 0, 0, closed_at,
+		sizeof closed_at, err))
+		return -1;
+	ev->closed_at = now;
+	if (closed_at[0] != '\0' && event_parse_time(closed_at, &ev->closed_at) == -1)
+		return fail(err, "ticket.closed_at", "must be an RFC 3339 date-time, "
+		    "e.g. 2026-11-20T10:00:00Z");
+
+	if (ev->type == EVENT_CLOSED && requester == NULL)
+		return fail(err, "requester.email", "is required");
+	if (get_text(requester, "email", "requester.email", ev->type == EVENT_CLOSED, 0,
+		ev->requester_email, sizeof ev->requester_email, err) ||
+	    get_text(requester, "name", "requester.name", 0, 0, ev->requester_name,
+		sizeof ev->requester_name, err) ||
+	    get_text(requester, "language", "requester.language", 0, 0, lang, sizeof lang,
+		err))
+		return -1;
+	if (ev->requester_email[0] != '\0' && !message_address_valid(ev->requester_email))
+		return fail(err, "requester.email", "is not a valid e-mail address");
+	if (parse_language(lang, ev->language) == -1)
+		return fail(err, "requester.language", "must be a language tag such as en or nl-NL");
+
+	if (get_text(agent, "id", "agent.id", 0, 1, ev->agent_id, sizeof ev->agent_id, err) ||
+	    get_text(agent, "email", "agent.email", 0, 0, ev->agent_email,
+		sizeof ev->agent_email, err) ||
+	    get_text(agent, "name", "agent.name", 0, 0, ev->agent_name, sizeof ev->agent_name,
+		err))
+		return -1;
+	if (ev->agent_email[0] != '\0' && !message_address_valid(ev->agent_email))
+		return fail(err, "agent.email", "is not a valid e-mail address");
+	if (ev->type == EVENT_CLOSED && ev->agent_id[0] == '\0' && ev->agent_email[0] == '\0')
+		return fail(err, "agent.id", "agent.id or agent.email is required");
+	ev->self_score = -1;
+	v = agent ? json_object_get(agent, "self_score") : NULL;
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10)
+			return fail(err, "agent.self_score", "must be an integer from 0 to 10");
+		ev->self_score = (int)json_integer_value(v);
+	}
+
+	if (team != NULL) {
+		if (get_text(team, "id", "team.id", 1, 1, ev->team_id, sizeof ev->team_id, err) ||
+		    get_text(team, "name", "team.name", 0, 0, ev->team_name,
+			sizeof ev->team_name, err))
+			return -1;
+	}
+	return 0;
+}
+
+enum event_status
+event_parse(const char *body, size_t len, time_t now, struct event *ev,
+    struct event_error *err)
+{
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	memset(ev, 0, sizeof *ev);
+	memset(err, 0, sizeof *err);
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		snprintf(err->message, sizeof err->message, "line %d column %d: %s",
+		    jerr.line, jerr.column, jerr.text);
+		return EVENT_INVALID_JSON;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		snprintf(err->message, sizeof err->message, "the body must be a JSON object");
+		return EVENT_INVALID_JSON;
+	}
+	rc = parse_fields(root, now, ev, err);
+	json_decref(root);
+	return rc == 0 ? EVENT_OK : EVENT_INVALID_FIELD;
+}

@@ -1,0 +1,43 @@
+/* event.h - the common ticket event and its strict validation; no I/O. */
+#ifndef NPSD_EVENT_H
+#define NPSD_EVENT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "limits.h"
+
+enum event_type { EVENT_CLOSED = 1, EVENT_REOPENED };
+
+struct event {
+	enum event_type	 type;
+	char	 ticket_id[NPSD_MAX_ID + 1];
+	char	 subject[NPSD_MAX_FIELD + 1];
+	char	 category[NPSD_MAX_ID + 1];
+	time_t	 closed_at;		/* time of receipt when absent */
+	char	 requester_email[NPSD_MAX_EMAIL + 1];
+	char	 requester_name[NPSD_MAX_FIELD + 1];
+	char	 language[8];		/* primary subtag, lower case, or "" */
+	char	 agent_id[NPSD_MAX_ID + 1];
+	char	 agent_email[NPSD_MAX_EMAIL + 1];
+	char	 agent_name[NPSD_MAX_FIELD + 1];
+	int	 self_score;		/* 0-10, -1 when absent */
+	char	 team_id[NPSD_MAX_ID + 1];
+	char	 team_name[NPSD_MAX_FIELD + 1];
+};
+
+enum event_status { EVENT_OK = 0, EVENT_INVALID_JSON, EVENT_INVALID_FIELD };
+
+struct event_error {
+	char	 field[48];
+	char	 message[200];
+};
+
+/* Parses and validates a common event. now fills a missing closed_at. */
+enum event_status event_parse(const char *body, size_t len, time_t now, struct event *,
+    struct event_error *);
+/* RFC 3339 date-time -> epoch seconds. */
+int	event_parse_time(const char *s, time_t *out);
+void	event_format_time(time_t t, char *out, size_t outlen);
+
+#endif

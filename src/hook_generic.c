@@ -1,0 +1,30 @@
+/* hook_generic.c - the generic source: the common event as it is, signed
+ * per the Standard Webhooks spec; webhook-id is the delivery id. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+
+#include "hooks.h"
+#include "signature.h"
+
+static int
+generic_authenticate(struct request *req, const struct source_config *src, time_t now,
+    char *delivery_id, size_t idlen, char *why, size_t whylen)
+{
+	const char *id = http_header(req, "webhook-id");
+	enum signature_result r;
+
+	r = signature_verify_standard(src->secrets, src->nsecrets, id,
+	    http_header(req, "webhook-timestamp"), http_header(req, "webhook-signature"),
+	    req->body.data ? req->body.data : "", req->body.len, now, NPSD_WEBHOOK_TOLERANCE);
+	if (r != SIGNATURE_OK) {
+		snprintf(why, whylen, "%s", signature_result_message(r));
+		return -1;
+	}
+	snprintf(delivery_id, idlen, "%s", id);
+	return 0;
+}
+
+const struct hook_adapter hook_generic = {
+	"generic", generic_authenticate, event_parse,
+};

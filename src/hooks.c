@@ -1,0 +1,115 @@
+/* hooks.c - owns POST /hooks/{source}: finds the source, lets its adapter
+ * authenticate the request and map the body to the common event, hands
+ * the event to the group-commit writer and answers only after the commit,
+ * with the statuses of SPEC section 3. */
+#include "autoconfig.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "db.h"
+#include "event.h"
+#include "hooks.h"
+#include "http.h"
+#include "intake.h"
+#include "log.h"
+
+static const struct hook_adapter *const adapters[] = { &hook_generic, NULL };
+
+static const struct hook_adapter *
+adapter_for(const char *name)
+{
+	for (size_t i = 0; adapters[i] != NULL; i++)
+		if (strcmp(adapters[i]->name, name) == 0)
+			return adapters[i];
+	return NULL;
+}
+
+int
+hooks_precheck(struct request *req, enum MHD_Result *ret)
+{
+	const struct source_config *src;
+	int known;
+
+	pthread_rwlock_rdlock(&config_reload_lock);
+	src = config_source(req->cfg, req->arg);
+	known = src != NULL && adapter_for(req->arg) != NULL;
+	pthread_rwlock_unlock(&config_reload_lock);
+	if (known)
+		return 0;
+	*ret = http_json(req, MHD_HTTP_NOT_FOUND, json_pack("{s:s, s:s}", "error",
+	    "unknown_source", "message",
+	    "no [source.NAME] section of that name is configured"));
+	return 1;
+}
+
+enum MHD_Result
+hooks_handle(struct request *req)
+{
+	const struct hook_adapter *adapter = adapter_for(req->arg);
+	struct source_config src;
+	const struct source_config *configured;
+	char delivery_id[NPSD_MAX_WEBHOOK_ID + 1], why[200];
+	struct event ev;
+	struct event_error err;
+	struct intake_job job;
+	time_t now = time(NULL);
+	enum event_status st;
+	json_t *out;
+	int rc;
+
+	pthread_rwlock_rdlock(&config_reload_lock);
+	configured = config_source(req->cfg, req->arg);
+	if (configured != NULL)
+		src = *configured;
+	pthread_rwlock_unlock(&config_reload_lock);
+	if (configured == NULL || adapter == NULL)
+		return http_error(req, MHD_HTTP_NOT_FOUND, "unknown_source", "no such source");
+
+	rc = adapter->authenticate(req, &src, now, delivery_id, sizeof delivery_id, why,
+	    sizeof why);
+	crypto_wipe(&src, sizeof src);
+	if (rc == -1) {
+		log_info("hook %s: refused: %s", adapter->name, why);
+		return http_error(req, MHD_HTTP_UNAUTHORIZED, "bad_signature", why);
+	}
+	st = adapter->parse(req->body.data ? req->body.data : "", req->body.len, now, &ev, &err);
+	if (st == EVENT_INVALID_JSON)
+		return http_error(req, MHD_HTTP_BAD_REQUEST, "invalid_json", err.message);
+	if (st == EVENT_INVALID_FIELD)
+		return http_json(req, MHD_HTTP_UNPROCESSABLE_CONTENT, json_pack("{s:s, s:s, s:s}",
+		    "error", "invalid_field", "field", err.field, "message", err.message));
+
+	job.source = adapter->name;
+	job.delivery_id = delivery_id;
+	job.event = &ev;
+	job.now = now;
+	rc = intake_submit(&job);
+	if (rc != SQLITE_OK) {
+		if (db_unavailable(rc))
+			return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+			    "storage is unavailable; retry later");
+		return http_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "the event could not be stored");
+	}
+	log_debug("hook %s: %s", adapter->name, survey_outcome_name(job.result.outcome));
+	switch (job.result.outcome) {
+	case INTAKE_SCHEDULED: {
+		char send_at[32];
+		event_format_time(job.result.send_at, send_at, sizeof send_at);
+		out = json_pack("{s:s, s:s, s:s}", "status", "scheduled", "survey",
+		    job.result.survey_id, "send_at", send_at);
+		return http_json(req, MHD_HTTP_ACCEPTED, out);
+	}
+	case INTAKE_SKIPPED:
+		out = json_pack("{s:s, s:s}", "status", "skipped", "reason", job.result.reason);
+		break;
+	default:
+		out = json_pack("{s:s}", "status", survey_outcome_name(job.result.outcome));
+		break;
+	}
+	return http_json(req, MHD_HTTP_OK, out);
+}

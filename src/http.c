@@ -1,0 +1,347 @@
+/* http.c - owns the libmicrohttpd server: binding, connection limits,
+ * per-request state (created on the first callback, freed once in the
+ * completion callback), bounded body reading, media-type checks, the
+ * response helpers with their security headers, and a graceful stop. */
+#include "autoconfig.h"
+
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "limits.h"
+#include "log.h"
+
+static struct MHD_Daemon *daemon_handle;
+static atomic_int in_flight;
+
+const char *
+http_header(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_query(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static void
+common_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result
+queue(struct request *req, unsigned status, struct MHD_Response *r)
+{
+	enum MHD_Result ret;
+
+	if (r == NULL)
+		return MHD_NO;
+	common_headers(r);
+	ret = MHD_queue_response(req->conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result
+http_json(struct request *req, unsigned status, json_t *obj)
+{
+	struct MHD_Response *r;
+	char *text = json_dumps(obj, JSON_COMPACT);
+	size_t len;
+
+	json_decref(obj);
+	if (text == NULL)
+		return MHD_NO;
+	len = strlen(text);
+	text[len] = '\0';
+	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", NPSD_RETRY_AFTER_SECONDS);
+		MHD_add_response_header(r, "Retry-After", retry);
+	}
+	return queue(req, status, r);
+}
+
+enum MHD_Result
+http_error(struct request *req, unsigned status, const char *error, const char *message)
+{
+	return http_json(req, status, json_pack("{s:s, s:s}", "error", error, "message", message));
+}
+
+enum MHD_Result
+http_html(struct request *req, unsigned status, const char *html, size_t len)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(len, (void *)html, MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	return queue(req, status, r);
+}
+
+enum MHD_Result
+http_text(struct request *req, unsigned status, const char *content_type, const char *text)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", content_type);
+	return queue(req, status, r);
+}
+
+enum MHD_Result
+http_redirect(struct request *req, const char *location)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Location", location);
+	return queue(req, MHD_HTTP_SEE_OTHER, r);
+}
+
+void
+http_form_finish(struct request *req)
+{
+	if (req->post != NULL) {
+		MHD_destroy_post_processor(req->post);
+		req->post = NULL;
+	}
+}
+
+static enum MHD_Result
+form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+    const char *content_type, const char *transfer_encoding, const char *data,
+    uint64_t off, size_t size)
+{
+	struct form *f = cls;
+
+	(void)kind;
+	(void)filename;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (strcmp(key, "score") == 0) {
+		if (off + size >= sizeof f->score) {
+			f->score_too_long = 1;
+			return MHD_YES;
+		}
+		memcpy(f->score + off, data, size);
+		f->score[off + size] = '\0';
+	} else if (strcmp(key, "comment") == 0) {
+		if (!f->comment_too_long && buf_append(&f->comment, data, size) == -1)
+			f->comment_too_long = 1;
+	}
+	return MHD_YES;
+}
+
+static int
+media_type_is(const char *header, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (header == NULL || strncasecmp(header, want, n) != 0)
+		return 0;
+	return header[n] == '\0' || header[n] == ';' || header[n] == ' ';
+}
+
+static enum MHD_Result
+first_call(struct request *req, const char *url, const char *method)
+{
+	const char *length;
+	long long limit;
+	int mismatch;
+	enum MHD_Result ret;
+
+	req->route = routes_find(method, url, &mismatch);
+	if (req->route == NULL) {
+		if (mismatch)
+			return http_error(req, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+			    "this method is not allowed on this path");
+		return http_error(req, MHD_HTTP_NOT_FOUND, "not_found", "no such path");
+	}
+	req->arg = url + strlen(req->route->prefix);
+	if (req->route->precheck != NULL && req->route->precheck(req, &ret))
+		return ret;
+
+	limit = req->route->body == BODY_JSON ? req->cfg->max_body : NPSD_MAX_FORM_BODY;
+	length = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (req->route->body != BODY_NONE && length != NULL && strtoll(length, NULL, 10) > limit)
+		return http_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		    "the body is larger than [server] max_body");
+	if (req->route->body == BODY_JSON) {
+		if (!media_type_is(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
+		    "application/json"))
+			return http_error(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+			    "unsupported_media_type", "Content-Type must be application/json");
+		buf_init(&req->body, (size_t)limit);
+	} else if (req->route->body == BODY_FORM) {
+		buf_init(&req->form.comment, NPSD_MAX_COMMENT);
+		if (media_type_is(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
+		    "application/x-www-form-urlencoded"))
+			req->post = MHD_create_post_processor(req->conn, 1024, form_field, &req->form);
+		if (req->post == NULL)
+			return http_text(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "text/plain; charset=utf-8",
+			    "Content-Type must be application/x-www-form-urlencoded\n");
+		buf_init(&req->body, NPSD_MAX_FORM_BODY);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+access_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct request *req = *con_cls;
+
+	(void)version;
+	if (req == NULL) {
+		if ((req = calloc(1, sizeof *req)) == NULL)
+			return MHD_NO;
+		req->conn = conn;
+		req->cfg = cls;
+		req->url = url;
+		req->method = method;
+		*con_cls = req;
+		atomic_fetch_add(&in_flight, 1);
+		return first_call(req, url, method);
+	}
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		if (req->too_large || req->route == NULL || req->route->body == BODY_NONE)
+			return MHD_YES;
+		if (req->body.len + n > req->body.max) {
+			req->too_large = 1;
+			return MHD_YES;
+		}
+		req->body.len += n;	/* form bodies are only counted */
+		if (req->route->body == BODY_JSON) {
+			req->body.len -= n;
+			if (buf_append(&req->body, upload_data, n) == -1)
+				req->too_large = 1;
+		} else if (MHD_post_process(req->post, upload_data, n) != MHD_YES) {
+			req->too_large = 1;
+		}
+		return MHD_YES;
+	}
+	if (req->too_large)
+		return http_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		    "the body is larger than allowed");
+	return req->route->handler(req);
+}
+
+static void
+request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (req == NULL)
+		return;
+	if (req->post != NULL)
+		MHD_destroy_post_processor(req->post);
+	buf_free(&req->body);
+	buf_free(&req->form.comment);
+	free(req);
+	*con_cls = NULL;
+	atomic_fetch_sub(&in_flight, 1);
+}
+
+static void
+mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_warnx("http: %s", line);
+}
+
+int
+http_start(const struct config *cfg, unsigned *bound_port)
+{
+	struct addrinfo hints, *ai = NULL;
+	const union MHD_DaemonInfo *info;
+	char port[8];
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	snprintf(port, sizeof port, "%u", cfg->listen_port);
+	if ((rc = getaddrinfo(cfg->listen_host, port, &hints, &ai)) != 0) {
+		log_warnx("[server] listen: %s: %s", cfg->listen_host, gai_strerror(rc));
+		return -1;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	daemon_handle = MHD_start_daemon(flags, (uint16_t)cfg->listen_port, NULL, NULL,
+	    access_handler, (void *)cfg,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)NPSD_MAX_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)NPSD_CONNECTION_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+	    MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (daemon_handle == NULL) {
+		log_warnx("[server] listen: cannot listen on %s:%u", cfg->listen_host,
+		    cfg->listen_port);
+		return -1;
+	}
+	info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);
+	*bound_port = info ? info->port : cfg->listen_port;
+	return 0;
+}
+
+void
+http_stop(void)
+{
+	MHD_socket fd;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	if (daemon_handle == NULL)
+		return;
+	fd = MHD_quiesce_daemon(daemon_handle);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	/* requests in flight get up to ten seconds to be answered */
+	for (int i = 0; i < 500 && atomic_load(&in_flight) > 0; i++)
+		nanosleep(&pause, NULL);
+	MHD_stop_daemon(daemon_handle);
+	daemon_handle = NULL;
+}

@@ -1,0 +1,75 @@
+/* http.h - the HTTP server, per-request state and response helpers. */
+#ifndef NPSD_HTTP_H
+#define NPSD_HTTP_H
+
+#include <microhttpd.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "config.h"
+
+enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
+
+struct request;
+typedef enum MHD_Result (*route_handler)(struct request *);
+
+struct route {
+	const char	*method;
+	const char	*prefix;	/* matched as a prefix when exact is 0 */
+	int		 exact;
+	enum body_kind	 body;
+	route_handler	 handler;
+	/* Optional: called before the body is read; answers (returns 1) or
+	 * lets the request go on (returns 0). */
+	int		(*precheck)(struct request *, enum MHD_Result *);
+};
+
+struct form {
+	char		 score[8];
+	int		 score_too_long;
+	struct buf	 comment;
+	int		 comment_too_long;
+};
+
+struct request {
+	struct MHD_Connection	*conn;
+	const struct config	*cfg;
+	const struct route	*route;
+	const char		*url;
+	const char		*method;
+	const char		*arg;		/* url after the route prefix */
+	struct buf		 body;
+	int			 too_large;
+	struct MHD_PostProcessor *post;
+	struct form		 form;
+};
+
+int	http_start(const struct config *, unsigned *bound_port);
+/* Stops accepting, waits (bounded) for requests in flight, then stops. */
+void	http_stop(void);
+
+const struct route *routes_find(const char *method, const char *url, int *method_mismatch);
+
+/* Flushes the last form field into req->form. */
+void	http_form_finish(struct request *);
+const char *http_header(struct request *, const char *name);
+const char *http_query(struct request *, const char *name);
+/* Steals obj. */
+enum MHD_Result http_json(struct request *, unsigned status, json_t *obj);
+enum MHD_Result http_error(struct request *, unsigned status, const char *error,
+    const char *message);
+enum MHD_Result http_html(struct request *, unsigned status, const char *html, size_t len);
+enum MHD_Result http_text(struct request *, unsigned status, const char *content_type,
+    const char *text);
+enum MHD_Result http_redirect(struct request *, const char *location);
+
+/* Route handlers, one file per group. */
+enum MHD_Result hooks_handle(struct request *);
+int	hooks_precheck(struct request *, enum MHD_Result *);
+enum MHD_Result page_survey_get(struct request *);
+enum MHD_Result page_survey_post(struct request *);
+enum MHD_Result page_unsubscribe_get(struct request *);
+enum MHD_Result page_unsubscribe_post(struct request *);
+enum MHD_Result health_handle(struct request *);
+
+#endif

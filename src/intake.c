@@ -1,0 +1,152 @@
+/* intake.c - owns the write path of webhook events: HTTP threads queue
+ * jobs, one writer thread takes every queued job, applies each inside a
+ * savepoint of one BEGIN IMMEDIATE transaction and commits once (group
+ * commit). A job's HTTP answer is sent only after that commit. */
+#include "autoconfig.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "intake.h"
+#include "log.h"
+
+#define INTAKE_MAX_GROUP 256
+
+static pthread_mutex_t intake_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t intake_queued = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t intake_committed = PTHREAD_COND_INITIALIZER;
+static struct intake_job *queue_head, *queue_tail;
+static int intake_stopping, intake_running;
+static pthread_t intake_thread;
+static sqlite3 *intake_db;
+static struct survey_policy intake_policy;
+static void (*intake_on_scheduled)(void);
+
+static void
+apply_group(struct intake_job *group)
+{
+	struct intake_job *j;
+	int rc, scheduled = 0;
+
+	rc = db_begin(intake_db);
+	for (j = group; j != NULL && rc == SQLITE_OK; j = j->next) {
+		if ((j->rc = sqlite3_exec(intake_db, "SAVEPOINT job", NULL, NULL, NULL)) != SQLITE_OK)
+			break;
+		j->rc = survey_intake(intake_db, &intake_policy, j->source, j->delivery_id,
+		    j->event, j->now, &j->result);
+		if (j->rc != SQLITE_OK) {
+			log_warnx("intake: %s", sqlite3_errstr(j->rc));
+			sqlite3_exec(intake_db, "ROLLBACK TO job", NULL, NULL, NULL);
+		}
+		sqlite3_exec(intake_db, "RELEASE job", NULL, NULL, NULL);
+		if (j->rc == SQLITE_OK && j->result.outcome == INTAKE_SCHEDULED)
+			scheduled = 1;
+	}
+	if (rc == SQLITE_OK)
+		rc = db_commit(intake_db);
+	else
+		db_rollback(intake_db);
+	if (rc != SQLITE_OK) {
+		log_warnx("intake: commit failed: %s", sqlite3_errstr(rc));
+		for (j = group; j != NULL; j = j->next)
+			j->rc = rc;
+		scheduled = 0;
+	}
+	if (scheduled && intake_on_scheduled != NULL)
+		intake_on_scheduled();
+}
+
+static void *
+intake_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&intake_lock);
+	for (;;) {
+		struct intake_job *group, *j, *last;
+		int n = 1;
+
+		while (queue_head == NULL && !intake_stopping)
+			pthread_cond_wait(&intake_queued, &intake_lock);
+		if (queue_head == NULL)
+			break;
+		group = last = queue_head;
+		while (last->next != NULL && n < INTAKE_MAX_GROUP) {
+			last = last->next;
+			n++;
+		}
+		queue_head = last->next;
+		if (queue_head == NULL)
+			queue_tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&intake_lock);
+
+		apply_group(group);
+
+		pthread_mutex_lock(&intake_lock);
+		for (j = group; j != NULL; j = j->next)
+			j->done = 1;
+		pthread_cond_broadcast(&intake_committed);
+	}
+	pthread_mutex_unlock(&intake_lock);
+	return NULL;
+}
+
+int
+intake_start(const char *db_path, int synchronous, const struct survey_policy *pol,
+    void (*on_scheduled)(void))
+{
+	char err[256];
+
+	if ((intake_db = db_open(db_path, synchronous, 0, err, sizeof err)) == NULL) {
+		log_warnx("intake: %s", err);
+		return -1;
+	}
+	intake_policy = *pol;
+	intake_on_scheduled = on_scheduled;
+	intake_stopping = 0;
+	if (pthread_create(&intake_thread, NULL, intake_main, NULL) != 0) {
+		db_close(intake_db);
+		return -1;
+	}
+	intake_running = 1;
+	return 0;
+}
+
+int
+intake_submit(struct intake_job *job)
+{
+	job->done = 0;
+	job->next = NULL;
+	job->rc = SQLITE_ERROR;
+	pthread_mutex_lock(&intake_lock);
+	if (intake_stopping) {
+		pthread_mutex_unlock(&intake_lock);
+		return SQLITE_BUSY;
+	}
+	if (queue_tail != NULL)
+		queue_tail->next = job;
+	else
+		queue_head = job;
+	queue_tail = job;
+	pthread_cond_signal(&intake_queued);
+	while (!job->done)
+		pthread_cond_wait(&intake_committed, &intake_lock);
+	pthread_mutex_unlock(&intake_lock);
+	return job->rc;
+}
+
+void
+intake_stop(void)
+{
+	if (!intake_running)
+		return;
+	pthread_mutex_lock(&intake_lock);
+	intake_stopping = 1;
+	pthread_cond_signal(&intake_queued);
+	pthread_mutex_unlock(&intake_lock);
+	pthread_join(intake_thread, NULL);
+	db_close(intake_db);
+	intake_db = NULL;
+	intake_running = 0;
+}

@@ -1,0 +1,35 @@
+/* limits.h - every fixed limit of npsd in one place. */
+#ifndef NPSD_LIMITS_H
+#define NPSD_LIMITS_H
+
+#define NPSD_MAX_BODY_DEFAULT      1048576   /* bytes of a webhook body */
+#define NPSD_MAX_BODY_CEILING      (16 * 1048576)
+#define NPSD_MAX_FORM_BODY         16384     /* bytes of an answer form */
+#define NPSD_MAX_COMMENT           4000      /* bytes of an answer comment */
+#define NPSD_MAX_FIELD             512       /* bytes of any text field of an event */
+#define NPSD_MAX_ID                128       /* bytes of ticket, agent, team ids */
+#define NPSD_MAX_EMAIL             254       /* RFC 5321 path limit */
+#define NPSD_MAX_SECRETS           8         /* secrets per source (rotation) */
+#define NPSD_MAX_SOURCES           16
+#define NPSD_MAX_THREADS           64
+#define NPSD_MAX_MESSAGE           (256 * 1024) /* bytes of a built mail */
+#define NPSD_MAX_TEMPLATE          (64 * 1024)  /* bytes of one template file */
+#define NPSD_MAX_PAGE              (128 * 1024) /* bytes of a rendered page */
+#define NPSD_MAX_LINE              998       /* RFC 5322 hard line limit */
+#define NPSD_FOLD_LINE             76        /* soft limit we fold at */
+#define NPSD_TOKEN_BYTES           16        /* 128 random bits */
+#define NPSD_TOKEN_CHARS           22        /* base64url of 16 bytes, unpadded */
+#define NPSD_WEBHOOK_TOLERANCE     300       /* seconds, Standard Webhooks */
+#define NPSD_MAX_WEBHOOK_ID        256
+#define NPSD_MAX_SIGNATURE_HEADER  2048
+#define NPSD_BUSY_TIMEOUT_MS       5000
+#define NPSD_RETRY_AFTER_SECONDS   5
+#define NPSD_MAILER_BATCH          32        /* outbox rows per pass */
+#define NPSD_MAILER_IDLE_MS        1000      /* outbox poll when idle */
+#define NPSD_BACKOFF_MAX_SECONDS   (6 * 3600)
+#define NPSD_SMTP_TIMEOUT_SECONDS  60
+#define NPSD_CONNECTION_TIMEOUT    30        /* seconds an idle HTTP client may hold */
+#define NPSD_MAX_CONNECTIONS       512
+#define NPSD_MAX_DURATION          (3650LL * 86400) /* ten years */
+
+#endif

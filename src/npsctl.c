@@ -1,0 +1,350 @@
+/* npsctl.c - the administrator's command line: report, send-test-event. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "event.h"
+#include "report.h"
+#include "signature.h"
+
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+#define EXIT_CONFIG	3
+
+static const char *config_file = SYSCONFDIR "/npsd.conf";
+static int config_explicit;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: npsctl [-c FILE] COMMAND [options]\n"
+	    "commands:\n"
+	    "  report [--by agent|team|category|none] [--since DATE] [--until DATE]\n"
+	    "         [--last DURATION] [--team ID] [--agent ID] [--interval week|month]\n"
+	    "         [--format table|json|csv]\n"
+	    "  send-test-event [--url URL] [--to ADDRESS] [--name NAME] [--ticket ID]\n"
+	    "         [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n");
+	exit(EXIT_USAGE);
+}
+
+static void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "npsctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(EXIT_USAGE);
+}
+
+static void
+load_config(struct config *cfg)
+{
+	char err[512];
+
+	config_defaults(cfg);
+	if (!config_explicit && access(config_file, F_OK) == -1 && errno == ENOENT)
+		return;
+	if (config_load(cfg, config_file, err, sizeof err) == -1) {
+		fprintf(stderr, "npsctl: %s: %s\n", config_file, err);
+		exit(EXIT_CONFIG);
+	}
+}
+
+/* YYYY-MM-DD at 00:00 UTC. */
+static int
+parse_date(const char *s, time_t *out)
+{
+	char full[32];
+
+	if (strlen(s) != 10)
+		return -1;
+	snprintf(full, sizeof full, "%sT00:00:00Z", s);
+	return event_parse_time(full, out);
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "last", required_argument, NULL, 'l' },
+		{ "team", required_argument, NULL, 't' },
+		{ "agent", required_argument, NULL, 'a' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_query q = { REPORT_BY_TEAM, REPORT_INTERVAL_NONE, 0, 0, NULL, NULL };
+	const char *format = "table";
+	int have_since = 0, have_until = 0, have_last = 0, ch, rc;
+	long long last = 30 * 86400;
+	time_t now = time(NULL);
+	struct report r;
+	struct config cfg;
+	char err[512];
+	sqlite3 *db;
+
+	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			if (strcmp(optarg, "agent") == 0) q.by = REPORT_BY_AGENT;
+			else if (strcmp(optarg, "team") == 0) q.by = REPORT_BY_TEAM;
+			else if (strcmp(optarg, "category") == 0) q.by = REPORT_BY_CATEGORY;
+			else if (strcmp(optarg, "none") == 0) q.by = REPORT_BY_NONE;
+			else usage_error("--by: expected agent, team, category or none, not \"%s\"", optarg);
+			break;
+		case 's':
+			if (parse_date(optarg, &q.since) == -1)
+				usage_error("--since: expected a date YYYY-MM-DD, not \"%s\"", optarg);
+			have_since = 1;
+			break;
+		case 'u':
+			if (parse_date(optarg, &q.until) == -1)
+				usage_error("--until: expected a date YYYY-MM-DD, not \"%s\"", optarg);
+			have_until = 1;
+			break;
+		case 'l':
+			if (config_parse_duration(optarg, &last) == -1 || last == 0)
+				usage_error("--last: expected a duration such as 30d or 12h, not \"%s\"",
+				    optarg);
+			have_last = 1;
+			break;
+		case 't':
+			q.team = optarg;
+			break;
+		case 'a':
+			q.agent = optarg;
+			break;
+		case 'i':
+			if (strcmp(optarg, "week") == 0) q.interval = REPORT_INTERVAL_WEEK;
+			else if (strcmp(optarg, "month") == 0) q.interval = REPORT_INTERVAL_MONTH;
+			else usage_error("--interval: expected week or month, not \"%s\"", optarg);
+			break;
+		case 'f':
+			if (strcmp(optarg, "table") != 0 && strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "csv") != 0)
+				usage_error("--format: expected table, json or csv, not \"%s\"", optarg);
+			format = optarg;
+			break;
+		case 'c':
+			config_file = optarg;
+			config_explicit = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage_error("report: unexpected argument \"%s\"", argv[optind]);
+	if (have_last && (have_since || have_until))
+		usage_error("%s", "--last cannot be combined with --since or --until");
+	if (!have_until)
+		q.until = have_since ? now : now + 1;
+	if (!have_since)
+		q.since = q.until - (time_t)last;
+	if (q.since >= q.until)
+		usage_error("%s", "--since must be before --until");
+
+	load_config(&cfg);
+	if ((db = db_open(cfg.db_path, cfg.synchronous, 0, err, sizeof err)) == NULL) {
+		fprintf(stderr, "npsctl: [database] path: %s\n", err);
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
+	if (report_run(db, &q, &r) == -1) {
+		fprintf(stderr, "npsctl: report: %s\n", sqlite3_errmsg(db));
+		db_close(db);
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
+	if (strcmp(format, "json") == 0)
+		rc = report_write_json(stdout, &q, &r);
+	else if (strcmp(format, "csv") == 0)
+		rc = report_write_csv(stdout, &q, &r);
+	else
+		rc = report_write_table(stdout, &q, &r);
+	report_free(&r);
+	db_close(db);
+	config_free(&cfg);
+	return rc == 0 && fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
+}
+
+static size_t
+print_body(char *p, size_t size, size_t n, void *arg)
+{
+	(void)arg;
+	fwrite(p, size, n, stdout);
+	return size * n;
+}
+
+static int
+cmd_send_test_event(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "to", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "ticket", required_argument, NULL, 'k' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "agent", required_argument, NULL, 'a' },
+		{ "team", required_argument, NULL, 'm' },
+		{ "language", required_argument, NULL, 'l' },
+		{ "reopen", no_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *url = NULL, *to = "requester@example.net", *name = "Test Requester";
+	const char *subject = "Test ticket from npsctl", *agent = "test-agent";
+	const char *team = "servicedesk", *language = "en";
+	char ticket[64], default_url[320], id[64], ts[24], sig[64];
+	const struct source_config *src;
+	struct curl_slist *headers = NULL;
+	struct config cfg;
+	unsigned char rnd[12];
+	long status = 0;
+	int reopen = 0, ch;
+	json_t *ev;
+	char *body;
+	CURL *curl;
+	CURLcode rc;
+
+	snprintf(ticket, sizeof ticket, "TEST-%lld", (long long)time(NULL));
+	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'u': url = optarg; break;
+		case 't': to = optarg; break;
+		case 'n': name = optarg; break;
+		case 'k': snprintf(ticket, sizeof ticket, "%s", optarg); break;
+		case 's': subject = optarg; break;
+		case 'a': agent = optarg; break;
+		case 'm': team = optarg; break;
+		case 'l': language = optarg; break;
+		case 'r': reopen = 1; break;
+		case 'c': config_file = optarg; config_explicit = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage_error("send-test-event: unexpected argument \"%s\"", argv[optind]);
+	load_config(&cfg);
+	if ((src = config_source(&cfg, "generic")) == NULL || src->nsecrets == 0) {
+		fprintf(stderr, "npsctl: [source.generic] secret: not configured; npsd refuses "
+		    "unsigned events\n");
+		config_free(&cfg);
+		return EXIT_CONFIG;
+	}
+	if (url == NULL) {
+		if (cfg.listen_port == 0) {
+			fprintf(stderr, "npsctl: [server] listen uses port 0; give --url\n");
+			config_free(&cfg);
+			return EXIT_USAGE;
+		}
+		snprintf(default_url, sizeof default_url, "http://%s:%u/hooks/generic",
+		    strcmp(cfg.listen_host, "0.0.0.0") == 0 ? "127.0.0.1" : cfg.listen_host,
+		    cfg.listen_port);
+		url = default_url;
+	}
+	ev = json_pack("{s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}}",
+	    "type", reopen ? "ticket.reopened" : "ticket.closed",
+	    "ticket", "id", ticket, "subject", subject, "category", "Test",
+	    "requester", "email", to, "name", name, "language", language,
+	    "agent", "id", agent, "name", agent, "team", "id", team, "name", team);
+	if (ev == NULL || (body = json_dumps(ev, JSON_COMPACT)) == NULL) {
+		fprintf(stderr, "npsctl: arguments must be valid UTF-8\n");
+		json_decref(ev);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	json_decref(ev);
+	crypto_random_bytes(rnd, sizeof rnd);
+	snprintf(id, sizeof id, "msg_npsctl_%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+	    rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+	if (signature_sign_standard(&src->secrets[0], id, ts, body, strlen(body), sig,
+	    sizeof sig) == -1) {
+		free(body);
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl = curl_easy_init();
+	{
+		char h[160];
+		headers = curl_slist_append(headers, "Content-Type: application/json");
+		snprintf(h, sizeof h, "webhook-id: %s", id);
+		headers = curl_slist_append(headers, h);
+		snprintf(h, sizeof h, "webhook-timestamp: %s", ts);
+		headers = curl_slist_append(headers, h);
+		snprintf(h, sizeof h, "webhook-signature: %s", sig);
+		headers = curl_slist_append(headers, h);
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, print_body);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+	rc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(curl);
+	curl_global_cleanup();
+	free(body);
+	config_free(&cfg);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "npsctl: %s: %s\n", url, curl_easy_strerror(rc));
+		return EXIT_RUNTIME;
+	}
+	printf("\nHTTP %ld\n", status);
+	return status >= 200 && status < 300 ? 0 : EXIT_RUNTIME;
+}
+
+int
+main(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			config_file = argv[i + 1];
+			config_explicit = 1;
+			i += 2;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage();
+		} else {
+			usage_error("unknown option %s", argv[i]);
+		}
+	}
+	if (i >= argc)
+		usage();
+	optind = 1;
+	if (strcmp(argv[i], "report") == 0)
+		return cmd_report(argc - i, argv + i);
+	if (strcmp(argv[i], "send-test-event") == 0)
+		return cmd_send_test_event(argc - i, argv + i);
+	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
+	return EXIT_USAGE;
+}

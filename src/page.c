@@ -1,0 +1,99 @@
+/* page.c - owns what the answer and unsubscribe pages share: token lookup
+ * (tokens are only ever compared as SHA-256 hashes), the unknown and
+ * expired answers, and page rendering in the requester's language. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "db.h"
+#include "log.h"
+#include "page.h"
+
+static void
+copy_col(sqlite3_stmt *st, int i, char *out, size_t outlen)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	snprintf(out, outlen, "%s", s ? (const char *)s : "");
+}
+
+enum page_lookup
+page_find(const char *token, time_t now, struct page_survey *p)
+{
+	char hash[CRYPTO_SHA256_HEX];
+	sqlite3 *db = db_thread();
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	p->score = -1;
+	if (!crypto_token_wellformed(token))
+		return PAGE_UNKNOWN;
+	if (db == NULL)
+		return PAGE_ERROR;
+	crypto_sha256_hex(token, strlen(token), hash);
+	st = db_prepare(db, "SELECT s.id, s.state, s.language, s.ticket_id, s.subject, "
+	    "s.agent_name, s.requester_email, coalesce(s.expires_at, 0), "
+	    "coalesce(a.score, -1), coalesce(a.comment, '') FROM surveys s "
+	    "LEFT JOIN answers a ON a.survey = s.id WHERE s.token_hash = ?");
+	if (st == NULL)
+		return PAGE_ERROR;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? PAGE_UNKNOWN : PAGE_ERROR;
+	}
+	p->id = sqlite3_column_int64(st, 0);
+	copy_col(st, 1, p->state, sizeof p->state);
+	copy_col(st, 2, p->language, sizeof p->language);
+	copy_col(st, 3, p->ticket_id, sizeof p->ticket_id);
+	copy_col(st, 4, p->subject, sizeof p->subject);
+	copy_col(st, 5, p->agent_name, sizeof p->agent_name);
+	copy_col(st, 6, p->requester_email, sizeof p->requester_email);
+	p->expires_at = sqlite3_column_int64(st, 7);
+	p->score = sqlite3_column_int(st, 8);
+	copy_col(st, 9, p->comment, sizeof p->comment);
+	sqlite3_finalize(st);
+	if (strcmp(p->state, "cancelled") == 0 || strcmp(p->state, "failed") == 0)
+		return PAGE_UNKNOWN;
+	if (strcmp(p->state, "expired") == 0 || (p->expires_at > 0 && p->expires_at <= now))
+		return PAGE_EXPIRED;
+	return PAGE_FOUND;
+}
+
+enum MHD_Result
+page_render(struct request *req, unsigned status, const char *lang, enum template_id id,
+    const struct template_var *vars, size_t nvars)
+{
+	struct buf out;
+	enum MHD_Result ret;
+
+	buf_init(&out, NPSD_MAX_PAGE);
+	if (template_render(template_language(lang, req->cfg->default_language), id, vars, nvars,
+	    &out) == -1) {
+		buf_free(&out);
+		log_warnx("page: template %d cannot be rendered", (int)id);
+		return http_text(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+		    "internal error\n");
+	}
+	ret = http_html(req, status, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	return ret;
+}
+
+enum MHD_Result
+page_lookup_failed(struct request *req, enum page_lookup r, const char *lang)
+{
+	switch (r) {
+	case PAGE_EXPIRED:
+		return page_render(req, MHD_HTTP_GONE, lang, TEMPLATE_ERROR_410, NULL, 0);
+	case PAGE_ERROR:
+		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+		    "temporarily unavailable, please try again in a minute\n");
+	default:
+		return page_render(req, MHD_HTTP_NOT_FOUND, lang, TEMPLATE_ERROR_404, NULL, 0);
+	}
+}

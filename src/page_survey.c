@@ -1,0 +1,213 @@
+/* page_survey.c - owns /s/{token}: the answer page (GET and HEAD never
+ * record anything, because mail scanners fetch every link), the answer
+ * itself (POST, replaceable while the survey is open, then 303), and the
+ * thank-you page at /s/{token}/thanks. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "message.h"
+#include "page.h"
+
+/* Splits "TOKEN" or "TOKEN/thanks"; -1 for anything else. */
+static int
+split_arg(const char *arg, char token[32], int *thanks)
+{
+	const char *slash = strchr(arg, '/');
+	size_t n = slash ? (size_t)(slash - arg) : strlen(arg);
+
+	if (n == 0 || n >= 32)
+		return -1;
+	memcpy(token, arg, n);
+	token[n] = '\0';
+	*thanks = 0;
+	if (slash != NULL) {
+		if (strcmp(slash, "/thanks") != 0)
+			return -1;
+		*thanks = 1;
+	}
+	return 0;
+}
+
+/* "0".."10" -> score; -1 otherwise. */
+static int
+parse_score(const char *s)
+{
+	long long v;
+
+	if (s == NULL || strlen(s) > 2 || config_parse_number(s, 0, 10, &v) == -1)
+		return -1;
+	return (int)v;
+}
+
+static enum MHD_Result
+render_form(struct request *req, const struct page_survey *p, int score, unsigned status)
+{
+	char form_action[64], checked[11][12];
+	struct template_var vars[16];
+	size_t n = 0;
+
+	snprintf(form_action, sizeof form_action, "/s/%.31s", req->arg);
+	vars[n++] = (struct template_var){ "ticket_id", p->ticket_id };
+	vars[n++] = (struct template_var){ "ticket_subject", p->subject };
+	vars[n++] = (struct template_var){ "agent_name", p->agent_name };
+	vars[n++] = (struct template_var){ "form_action", form_action };
+	vars[n++] = (struct template_var){ "comment", p->comment };
+	for (int i = 0; i <= 10; i++) {
+		static const char *const names[] = { "checked_0", "checked_1", "checked_2",
+		    "checked_3", "checked_4", "checked_5", "checked_6", "checked_7", "checked_8",
+		    "checked_9", "checked_10" };
+		snprintf(checked[i], sizeof checked[i], "%s", i == score ? "checked" : "");
+		vars[n++] = (struct template_var){ names[i], checked[i] };
+	}
+	return page_render(req, status, p->language, TEMPLATE_SURVEY, vars, n);
+}
+
+enum MHD_Result
+page_survey_get(struct request *req)
+{
+	struct page_survey p;
+	enum page_lookup r;
+	char token[32];
+	const char *score_arg;
+	int thanks, score;
+
+	if (split_arg(req->arg, token, &thanks) == -1)
+		return page_lookup_failed(req, PAGE_UNKNOWN, NULL);
+	r = page_find(token, time(NULL), &p);
+	if (thanks && (r == PAGE_FOUND || r == PAGE_EXPIRED) && p.score >= 0) {
+		const struct template_var vars[] = { { "ticket_id", p.ticket_id } };
+		return page_render(req, MHD_HTTP_OK, p.language, TEMPLATE_THANKS, vars, 1);
+	}
+	if (r != PAGE_FOUND)
+		return page_lookup_failed(req, r, r == PAGE_EXPIRED ? p.language : NULL);
+	if (thanks)	/* not answered yet: show the question instead */
+		return render_form(req, &p, -1, MHD_HTTP_OK);
+	score_arg = http_query(req, "score");
+	score = p.score;
+	if (score_arg != NULL && (score = parse_score(score_arg)) == -1) {
+		const struct template_var vars[] = { { "reason", "score" } };
+		return page_render(req, MHD_HTTP_BAD_REQUEST, p.language, TEMPLATE_ERROR_400,
+		    vars, 1);
+	}
+	return render_form(req, &p, score, MHD_HTTP_OK);
+}
+
+static int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t n;
+		unsigned cp;
+
+		if (c < 0x80) {
+			if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+				return 0;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return 0;
+		if ((size_t)(end - p) <= n)
+			return 0;
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+static int
+store_answer(long long survey, int score, const char *comment, time_t now)
+{
+	sqlite3 *db = db_thread();
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (db == NULL)
+		return SQLITE_CANTOPEN;
+	if ((rc = db_begin(db)) != SQLITE_OK)
+		return rc;
+	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (survey) DO UPDATE SET score = ?2, "
+	    "comment = ?3, updated_at = ?4");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, survey);
+	sqlite3_bind_int(st, 2, score);
+	if (*comment != '\0')
+		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = db_prepare(db, "UPDATE surveys SET state = 'answered' WHERE id = ? AND "
+	    "state IN ('scheduled', 'sent')");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, survey);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return db_commit(db);
+fail:
+	rc = sqlite3_errcode(db);
+	sqlite3_finalize(st);
+	db_rollback(db);
+	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+}
+
+enum MHD_Result
+page_survey_post(struct request *req)
+{
+	struct page_survey p;
+	enum page_lookup r;
+	char token[32], location[96];
+	const char *comment;
+	time_t now = time(NULL);
+	int thanks, score, rc;
+
+	if (split_arg(req->arg, token, &thanks) == -1 || thanks)
+		return page_lookup_failed(req, PAGE_UNKNOWN, NULL);
+	http_form_finish(req);
+	r = page_find(token, now, &p);
+	if (r != PAGE_FOUND)
+		return page_lookup_failed(req, r, r == PAGE_EXPIRED ? p.language : NULL);
+	score = req->form.score_too_long ? -1 : parse_score(req->form.score);
+	comment = req->form.comment.data ? req->form.comment.data : "";
+	if (score == -1 || req->form.comment_too_long ||
+	    !utf8_valid(comment, req->form.comment.len) ||
+	    strlen(comment) != req->form.comment.len) {
+		const struct template_var vars[] = {
+			{ "reason", score == -1 ? "score" : "comment" } };
+		return page_render(req, MHD_HTTP_BAD_REQUEST, p.language, TEMPLATE_ERROR_400,
+		    vars, 1);
+	}
+	rc = store_answer(p.id, score, comment, now);
+	if (rc != SQLITE_OK) {
+		log_warnx("answer not stored: %s", sqlite3_errstr(rc));
+		return page_lookup_failed(req, PAGE_ERROR, p.language);
+	}
+	snprintf(location, sizeof location, "/s/%s/thanks", token);
+	return http_redirect(req, location);
+}

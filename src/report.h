@@ -1,0 +1,55 @@
+/* report.h - NPS arithmetic (pure) and the report query. */
+#ifndef NPSD_REPORT_H
+#define NPSD_REPORT_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <time.h>
+
+enum report_by { REPORT_BY_NONE, REPORT_BY_AGENT, REPORT_BY_TEAM, REPORT_BY_CATEGORY };
+enum report_interval { REPORT_INTERVAL_NONE, REPORT_INTERVAL_WEEK, REPORT_INTERVAL_MONTH };
+
+struct report_group {
+	char		*key, *label, *bucket;
+	long long	 sent, flagged;
+	long long	 distribution[11];
+	long long	 self_n;		/* answered tickets with a self score */
+	long long	 self_sum, customer_sum;
+};
+
+struct report_figures {
+	long long	 responses, promoters, passives, detractors;
+	int		 has_nps;		/* 0 when no responses */
+	double		 nps, moe;		/* rounded to one decimal */
+	int		 has_rate;		/* 0 when nothing was sent */
+	double		 response_rate;
+	int		 low_sample;
+	int		 has_self;
+	double		 self_avg, customer_avg, gap;
+};
+
+struct report_query {
+	enum report_by		 by;
+	enum report_interval	 interval;
+	time_t			 since, until;	/* [since, until) */
+	const char		*team, *agent;	/* filters, may be NULL */
+};
+
+struct report {
+	struct report_group	*groups;
+	size_t			 ngroups;
+};
+
+/* Pure: figures of one group by the definitions of SPEC section 6. */
+void	report_figures(const struct report_group *, struct report_figures *);
+double	report_round1(double);
+int	report_run(sqlite3 *, const struct report_query *, struct report *);
+void	report_free(struct report *);
+const char *report_by_name(enum report_by);
+
+/* Writers: JSON per SPEC, CSV with a header line, and a table for people. */
+int	report_write_json(FILE *, const struct report_query *, const struct report *);
+int	report_write_csv(FILE *, const struct report_query *, const struct report *);
+int	report_write_table(FILE *, const struct report_query *, const struct report *);
+
+#endif

@@ -1,0 +1,37 @@
+/* routes.c - the route table: which method and path go to which handler,
+ * and what body each may carry. */
+#include "autoconfig.h"
+
+#include <string.h>
+
+#include "http.h"
+
+static const struct route routes[] = {
+	{ "POST", "/hooks/", 0, BODY_JSON, hooks_handle, hooks_precheck },
+	{ "GET", "/s/", 0, BODY_NONE, page_survey_get, NULL },
+	{ "HEAD", "/s/", 0, BODY_NONE, page_survey_get, NULL },
+	{ "POST", "/s/", 0, BODY_FORM, page_survey_post, NULL },
+	{ "GET", "/u/", 0, BODY_NONE, page_unsubscribe_get, NULL },
+	{ "HEAD", "/u/", 0, BODY_NONE, page_unsubscribe_get, NULL },
+	{ "POST", "/u/", 0, BODY_FORM, page_unsubscribe_post, NULL },
+	{ "GET", "/healthz", 1, BODY_NONE, health_handle, NULL },
+	{ "HEAD", "/healthz", 1, BODY_NONE, health_handle, NULL },
+};
+
+const struct route *
+routes_find(const char *method, const char *url, int *method_mismatch)
+{
+	*method_mismatch = 0;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const struct route *r = &routes[i];
+		int match = r->exact ? strcmp(url, r->prefix) == 0 :
+		    strncmp(url, r->prefix, strlen(r->prefix)) == 0;
+
+		if (!match)
+			continue;
+		if (strcmp(method, r->method) == 0)
+			return r;
+		*method_mismatch = 1;
+	}
+	return NULL;
+}

@@ -1,0 +1,227 @@
+/* survey.c - owns what a close or reopen event does to the database:
+ * idempotent deliveries, one survey per (source, ticket, close), agent and
+ * team frozen at close, the delay before sending, cancellation by reopen,
+ * and the skip reasons. Runs inside the caller's transaction. */
+#include "autoconfig.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crypto.h"
+#include "db.h"
+#include "survey.h"
+
+void
+survey_address_hash(const char *email, char out[65])
+{
+	char lower[NPSD_MAX_EMAIL + 1];
+	size_t i;
+
+	for (i = 0; email[i] != '\0' && i < NPSD_MAX_EMAIL; i++)
+		lower[i] = (char)tolower((unsigned char)email[i]);
+	lower[i] = '\0';
+	crypto_sha256_hex(lower, i, out);
+}
+
+const char *
+survey_outcome_name(enum intake_outcome o)
+{
+	switch (o) {
+	case INTAKE_SCHEDULED: return "scheduled";
+	case INTAKE_DUPLICATE: return "duplicate";
+	case INTAKE_SKIPPED: return "skipped";
+	case INTAKE_CANCELLED: return "cancelled";
+	case INTAKE_IGNORED: return "ignored";
+	}
+	return "unknown";
+}
+
+/* Runs a statement with text parameters (NULL binds NULL); returns the
+ * first column of the first row as an integer in *out when out is given. */
+static int
+run(sqlite3 *db, const char *sql, long long *out, int n, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return sqlite3_errcode(db);
+	va_start(ap, n);
+	for (int i = 1; i <= n; i++) {
+		const char *v = va_arg(ap, const char *);
+		if (v == NULL)
+			sqlite3_bind_null(st, i);
+		else
+			sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	}
+	va_end(ap);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (out != NULL)
+			*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = out != NULL ? SQLITE_NOTFOUND : SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+num(char *buf, size_t len, long long v)
+{
+	snprintf(buf, len, "%lld", v);
+}
+
+static int
+skip(struct intake_result *res, const char *reason)
+{
+	res->outcome = INTAKE_SKIPPED;
+	res->reason = reason;
+	return SQLITE_OK;
+}
+
+static int
+intake_closed(sqlite3 *db, const struct survey_policy *pol, const char *source,
+    const struct event *ev, time_t now, struct intake_result *res)
+{
+	char snow[24], sticket[24], sseq[24], ssend[24], sclosed[24], sself[24], hash[65];
+	char token[23], public_id[32];
+	long long ticket = 0, seq, state_closed = 0, n;
+	time_t send_at;
+	int rc;
+
+	num(snow, sizeof snow, now);
+	rc = run(db, "SELECT id FROM tickets WHERE source = ? AND ticket_id = ?",
+	    &ticket, 2, source, ev->ticket_id);
+	if (rc == SQLITE_NOTFOUND) {
+		rc = run(db, "INSERT INTO tickets (source, ticket_id, state, closes, updated_at) "
+		    "VALUES (?, ?, 'closed', 1, ?) RETURNING id", &ticket, 3, source,
+		    ev->ticket_id, snow);
+		if (rc != SQLITE_OK)
+			return rc;
+		seq = 1;
+	} else if (rc != SQLITE_OK) {
+		return rc;
+	} else {
+		num(sticket, sizeof sticket, ticket);
+		if ((rc = run(db, "SELECT state = 'closed' FROM tickets WHERE id = ?",
+		    &state_closed, 1, sticket)) != SQLITE_OK)
+			return rc;
+		if (state_closed)	/* this close was already seen */
+			return skip(res, "already_surveyed");
+		if ((rc = run(db, "UPDATE tickets SET state = 'closed', closes = closes + 1, "
+		    "updated_at = ? WHERE id = ? RETURNING closes", &seq, 2, snow, sticket))
+		    != SQLITE_OK)
+			return rc;
+		if (!pol->resurvey_after_reopen) {
+			rc = run(db, "SELECT count(*) FROM surveys WHERE ticket = ? AND "
+			    "state IN ('sent', 'answered', 'expired')", &n, 1, sticket);
+			if (rc != SQLITE_OK)
+				return rc;
+			if (n > 0)
+				return skip(res, "already_surveyed");
+		}
+	}
+	num(sticket, sizeof sticket, ticket);
+
+	survey_address_hash(ev->requester_email, hash);
+	rc = run(db, "SELECT count(*) FROM suppressions WHERE address_hash = ?", &n, 1, hash);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (n > 0)
+		return skip(res, "suppressed");
+	if (ev->agent_email[0] != '\0' && strcasecmp(ev->agent_email, ev->requester_email) == 0)
+		return skip(res, "self");
+
+	send_at = ev->closed_at + (time_t)pol->delay;
+	if (send_at < now)
+		send_at = now;
+	if (crypto_token_new(token) == -1)
+		return SQLITE_ERROR;
+	snprintf(public_id, sizeof public_id, "svy_%.16s", token);
+	num(sseq, sizeof sseq, seq);
+	num(ssend, sizeof ssend, send_at);
+	num(sclosed, sizeof sclosed, ev->closed_at);
+	if (ev->self_score >= 0)
+		num(sself, sizeof sself, ev->self_score);
+	rc = run(db, "INSERT INTO surveys (public_id, ticket, close_seq, source, ticket_id, "
+	    "subject, category, closed_at, requester_email, requester_name, language, "
+	    "agent_id, agent_email, agent_name, self_score, team_id, team_name, state, "
+	    "created_at, send_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "'scheduled', ?, ?)", NULL, 19, public_id, sticket, sseq, source, ev->ticket_id,
+	    ev->subject, ev->category, sclosed, ev->requester_email, ev->requester_name,
+	    ev->language, ev->agent_id[0] ? ev->agent_id : ev->agent_email, ev->agent_email,
+	    ev->agent_name, ev->self_score >= 0 ? sself : NULL, ev->team_id, ev->team_name,
+	    snow, ssend);
+	if (rc != SQLITE_OK)
+		return rc;
+	res->outcome = INTAKE_SCHEDULED;
+	snprintf(res->survey_id, sizeof res->survey_id, "%s", public_id);
+	res->send_at = send_at;
+	return SQLITE_OK;
+}
+
+static int
+intake_reopened(sqlite3 *db, const char *source, const struct event *ev, time_t now,
+    struct intake_result *res)
+{
+	char snow[24], sticket[24];
+	long long ticket, cancelled = 0;
+	int rc;
+
+	num(snow, sizeof snow, now);
+	rc = run(db, "UPDATE tickets SET state = 'open', updated_at = ? WHERE source = ? AND "
+	    "ticket_id = ? RETURNING id", &ticket, 3, snow, source, ev->ticket_id);
+	if (rc == SQLITE_NOTFOUND) {
+		res->outcome = INTAKE_IGNORED;
+		return SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	num(sticket, sizeof sticket, ticket);
+	rc = run(db, "UPDATE outbox SET state = 'cancelled', message = '', done_at = ? "
+	    "WHERE state = 'queued' AND survey IN (SELECT id FROM surveys WHERE ticket = ? "
+	    "AND state = 'scheduled')", NULL, 2, snow, sticket);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = run(db, "UPDATE surveys SET state = 'cancelled' WHERE ticket = ? AND "
+	    "state = 'scheduled' RETURNING id", &cancelled, 1, sticket);
+	if (rc != SQLITE_OK && rc != SQLITE_NOTFOUND)
+		return rc;
+	res->outcome = rc == SQLITE_OK ? INTAKE_CANCELLED : INTAKE_IGNORED;
+	return SQLITE_OK;
+}
+
+int
+survey_intake(sqlite3 *db, const struct survey_policy *pol, const char *source,
+    const char *delivery_id, const struct event *ev, time_t now, struct intake_result *res)
+{
+	char snow[24];
+	long long inserted;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	num(snow, sizeof snow, now);
+	rc = run(db, "INSERT INTO deliveries (source, delivery_id, received_at, outcome) "
+	    "VALUES (?, ?, ?, '') ON CONFLICT DO NOTHING RETURNING 1", &inserted, 3, source,
+	    delivery_id, snow);
+	if (rc == SQLITE_NOTFOUND) {
+		res->outcome = INTAKE_DUPLICATE;
+		return SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	if (ev->type == EVENT_CLOSED)
+		rc = intake_closed(db, pol, source, ev, now, res);
+	else
+		rc = intake_reopened(db, source, ev, now, res);
+	if (rc != SQLITE_OK)
+		return rc;
+	return run(db, "UPDATE deliveries SET outcome = ? WHERE source = ? AND delivery_id = ?",
+	    NULL, 3, survey_outcome_name(res->outcome), source, delivery_id);
+}

@@ -1,0 +1,40 @@
+/* survey.h - survey lifecycle in the database: intake of close/reopen
+ * events, answers, suppression. */
+#ifndef NPSD_SURVEY_H
+#define NPSD_SURVEY_H
+
+#include <sqlite3.h>
+#include <time.h>
+
+#include "event.h"
+
+enum intake_outcome {
+	INTAKE_SCHEDULED,
+	INTAKE_DUPLICATE,
+	INTAKE_SKIPPED,
+	INTAKE_CANCELLED,
+	INTAKE_IGNORED,
+};
+
+struct intake_result {
+	enum intake_outcome outcome;
+	const char	*reason;	/* for INTAKE_SKIPPED */
+	char		 survey_id[32];
+	time_t		 send_at;
+};
+
+struct survey_policy {
+	long long	 delay;
+	int		 resurvey_after_reopen;
+};
+
+/* Applies one event inside the caller's write transaction: records the
+ * delivery, then schedules, skips or cancels. Returns SQLITE_OK or the
+ * SQLite error that stopped it. */
+int	survey_intake(sqlite3 *, const struct survey_policy *, const char *source,
+    const char *delivery_id, const struct event *, time_t now, struct intake_result *);
+/* SHA-256 hex of the address in lower case: how suppressions are kept. */
+void	survey_address_hash(const char *email, char out[65]);
+const char *survey_outcome_name(enum intake_outcome);
+
+#endif

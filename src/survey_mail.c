@@ -1,0 +1,68 @@
+/* survey_mail.c - owns the survey message's content: which language,
+ * which template variables, the eleven score links and the unsubscribe
+ * link. Wire format is message.c's job. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "limits.h"
+#include "message.h"
+#include "survey_mail.h"
+#include "template.h"
+
+int
+survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const char *token,
+    time_t now, char *message_id, size_t idlen, struct buf *out)
+{
+	char survey_url[512], unsub_url[512];
+	const char *lang = template_language(s->language, cfg->default_language);
+	const char *domain = strrchr(cfg->from_address, '@') + 1;
+	const char *agent = s->agent_name[0] ? s->agent_name : "";
+	struct buf subject, text, html;
+	struct message_parts m;
+	int rc = -1;
+
+	snprintf(survey_url, sizeof survey_url, "%s/s/%s", cfg->public_url, token);
+	snprintf(unsub_url, sizeof unsub_url, "%s/u/%s", cfg->public_url, token);
+	snprintf(message_id, idlen, "%s.survey@%s", s->public_id, domain);
+	{
+		const struct template_var vars[] = {
+			{ "ticket_id", s->ticket_id },
+			{ "ticket_subject", s->subject },
+			{ "agent_name", agent },
+			{ "requester_name", s->requester_name },
+			{ "team_name", s->team_name },
+			{ "sender_name", cfg->from_name },
+			{ "survey_url", survey_url },
+			{ "unsubscribe_url", unsub_url },
+		};
+		size_t n = sizeof vars / sizeof vars[0];
+
+		buf_init(&subject, 1024);
+		buf_init(&text, NPSD_MAX_MESSAGE / 4);
+		buf_init(&html, NPSD_MAX_MESSAGE / 2);
+		if (template_render(lang, TEMPLATE_MAIL_SUBJECT, vars, n, &subject) == -1 ||
+		    template_render(lang, TEMPLATE_MAIL_TEXT, vars, n, &text) == -1 ||
+		    template_render(lang, TEMPLATE_MAIL_HTML, vars, n, &html) == -1)
+			goto out;
+	}
+	memset(&m, 0, sizeof m);
+	m.from_name = cfg->from_name;
+	m.from_address = cfg->from_address;
+	m.to_name = s->requester_name;
+	m.to_address = s->requester_email;
+	m.subject = subject.data ? subject.data : "";
+	m.text = text.data ? text.data : "";
+	m.html = html.data ? html.data : "";
+	m.message_id = message_id;
+	m.unsubscribe_url = unsub_url;
+	m.language = lang;
+	m.date = now;
+	rc = message_build(&m, out);
+out:
+	buf_free(&subject);
+	buf_free(&text);
+	buf_free(&html);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/* template.c - owns the template files under [survey] templates:
+ * loading and validating them, reloading them on SIGHUP without a
+ * reader ever seeing a half-loaded set, and rendering with escaping. */
+#include "autoconfig.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+#include "template.h"
+
+static const char *const languages[] = { "en", "nl" };
+#define NLANG (sizeof languages / sizeof languages[0])
+
+static const char *const files[TEMPLATE_COUNT] = {
+	"mail-subject.txt", "mail.txt", "mail.html", "survey.html", "thanks.html",
+	"unsubscribe.html", "unsubscribed.html", "error-400.html", "error-404.html",
+	"error-410.html",
+};
+
+static const char *const known_vars[] = {
+	"ticket_id", "ticket_subject", "agent_name", "requester_name", "team_name",
+	"sender_name", "survey_url", "unsubscribe_url", "form_action", "comment",
+	"score", "reason", "checked_0", "checked_1", "checked_2", "checked_3", "checked_4",
+	"checked_5", "checked_6", "checked_7", "checked_8", "checked_9", "checked_10", NULL,
+};
+
+static pthread_rwlock_t templates_lock = PTHREAD_RWLOCK_INITIALIZER;
+static char *loaded[NLANG][TEMPLATE_COUNT];
+
+static int
+is_html(enum template_id id)
+{
+	size_t n = strlen(files[id]);
+	return n > 5 && strcmp(files[id] + n - 5, ".html") == 0;
+}
+
+int
+template_html_escape(struct buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; *s != '\0' && rc == 0; s++) {
+		switch (*s) {
+		case '&': rc = buf_puts(b, "&amp;"); break;
+		case '<': rc = buf_puts(b, "&lt;"); break;
+		case '>': rc = buf_puts(b, "&gt;"); break;
+		case '"': rc = buf_puts(b, "&quot;"); break;
+		case '\'': rc = buf_puts(b, "&#39;"); break;
+		default: rc = buf_append(b, s, 1); break;
+		}
+	}
+	return rc;
+}
+
+int
+template_expand(const char *text, int html, const struct template_var *vars, size_t nvars,
+    struct buf *out)
+{
+	const char *p = text, *open, *close;
+
+	while ((open = strstr(p, "{{")) != NULL) {
+		size_t len;
+		const char *value = NULL;
+
+		if ((close = strstr(open + 2, "}}")) == NULL)
+			break;
+		if (buf_append(out, p, (size_t)(open - p)) == -1)
+			return -1;
+		len = (size_t)(close - open - 2);
+		for (size_t i = 0; i < nvars; i++)
+			if (strlen(vars[i].name) == len && strncmp(vars[i].name, open + 2, len) == 0)
+				value = vars[i].value;
+		if (value == NULL)
+			value = "";
+		if ((html ? template_html_escape(out, value) : buf_puts(out, value)) == -1)
+			return -1;
+		p = close + 2;
+	}
+	return buf_puts(out, p);
+}
+
+static int
+validate(const char *text, char *bad, size_t badlen)
+{
+	const char *p = text, *open, *close;
+
+	while ((open = strstr(p, "{{")) != NULL) {
+		size_t len;
+		int ok = 0;
+
+		if ((close = strstr(open + 2, "}}")) == NULL) {
+			snprintf(bad, badlen, "unclosed {{");
+			return -1;
+		}
+		len = (size_t)(close - open - 2);
+		for (size_t i = 0; known_vars[i] != NULL; i++)
+			if (strlen(known_vars[i]) == len && strncmp(known_vars[i], open + 2, len) == 0)
+				ok = 1;
+		if (!ok) {
+			snprintf(bad, badlen, "unknown placeholder {{%.*s}}", (int)(len > 40 ? 40 : len),
+			    open + 2);
+			return -1;
+		}
+		p = close + 2;
+	}
+	return 0;
+}
+
+static char *
+read_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, NPSD_MAX_TEMPLATE);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (buf_append(&b, chunk, n) == -1) {
+			snprintf(err, errlen, "%s: larger than %d bytes", path, NPSD_MAX_TEMPLATE);
+			fclose(f);
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	fclose(f);
+	if (b.data != NULL && strlen(b.data) != b.len) {
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+int
+templates_load(const char *dir, char *err, size_t errlen)
+{
+	char *fresh[NLANG][TEMPLATE_COUNT] = { { NULL } };
+	char path[4096], bad[128];
+
+	for (size_t l = 0; l < NLANG; l++) {
+		for (int t = 0; t < TEMPLATE_COUNT; t++) {
+			snprintf(path, sizeof path, "%s/%s/%s", dir, languages[l], files[t]);
+			fresh[l][t] = read_file(path, err, errlen);
+			if (fresh[l][t] == NULL)
+				goto fail;
+			if (validate(fresh[l][t], bad, sizeof bad) == -1) {
+				snprintf(err, errlen, "%s: %s", path, bad);
+				goto fail;
+			}
+			if (t == TEMPLATE_MAIL_SUBJECT) {
+				/* one line: trailing newline dropped, no other control */
+				size_t n = strlen(fresh[l][t]);
+				while (n > 0 && (fresh[l][t][n - 1] == '\n' || fresh[l][t][n - 1] == '\r'))
+					fresh[l][t][--n] = '\0';
+				if (strpbrk(fresh[l][t], "\r\n") != NULL) {
+					snprintf(err, errlen, "%s: must be a single line", path);
+					goto fail;
+				}
+			}
+		}
+	}
+	pthread_rwlock_wrlock(&templates_lock);
+	for (size_t l = 0; l < NLANG; l++)
+		for (int t = 0; t < TEMPLATE_COUNT; t++) {
+			free(loaded[l][t]);
+			loaded[l][t] = fresh[l][t];
+		}
+	pthread_rwlock_unlock(&templates_lock);
+	return 0;
+fail:
+	for (size_t l = 0; l < NLANG; l++)
+		for (int t = 0; t < TEMPLATE_COUNT; t++)
+			free(fresh[l][t]);
+	return -1;
+}
+
+void
+templates_free(void)
+{
+	pthread_rwlock_wrlock(&templates_lock);
+	for (size_t l = 0; l < NLANG; l++)
+		for (int t = 0; t < TEMPLATE_COUNT; t++) {
+			free(loaded[l][t]);
+			loaded[l][t] = NULL;
+		}
+	pthread_rwlock_unlock(&templates_lock);
+}
+
+const char *
+template_language(const char *requested, const char *fallback)
+{
+	for (size_t l = 0; l < NLANG; l++)
+		if (requested != NULL && strcmp(requested, languages[l]) == 0)
+			return languages[l];
+	for (size_t l = 0; l < NLANG; l++)
+		if (fallback != NULL && strcmp(fallback, languages[l]) == 0)
+			return languages[l];
+	return languages[0];
+}
+
+int
+template_render(const char *lang, enum template_id id, const struct template_var *vars,
+    size_t nvars, struct buf *out)
+{
+	size_t l = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < NLANG; i++)
+		if (strcmp(lang, languages[i]) == 0)
+			l = i;
+	pthread_rwlock_rdlock(&templates_lock);
+	if (loaded[l][id] != NULL)
+		rc = template_expand(loaded[l][id], is_html(id), vars, nvars, out);
+	pthread_rwlock_unlock(&templates_lock);
+	return rc;
+}
