@@ -579,6 +579,25 @@ config_ini_line(void *user, const char *section, const char *key, const char *va
 	return 1;
 }
 
+/* smtp://HOST[:PORT][/...] -> 1 when HOST is a loopback address. */
+static int
+transport_is_loopback(const char *url)
+{
+	const char *host = url + strlen("smtp://");
+	size_t n = strcspn(host, ":/");
+
+	if (*host == '[')
+		return strncmp(host, "[::1]", 5) == 0;
+	if (n == 9 && strncmp(host, "localhost", 9) == 0)
+		return 1;
+	if (strncmp(host, "127.", 4) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)host[i]) && host[i] != '.')
+			return 0;
+	return 1;
+}
+
 int
 config_load(struct config *cfg, const char *file, char *err, size_t errlen)
 {
@@ -597,8 +616,10 @@ config_load(struct config *cfg, const char *file, char *err, size_t errlen)
 		    file, rc);
 		return -1;
 	}
-	if (cfg->transport == TRANSPORT_SMTPS && !cfg->starttls_required) {
-		snprintf(err, errlen, "[mail] starttls = none: only for smtp:// transports");
+	if (cfg->transport == TRANSPORT_SMTP && !cfg->starttls_required &&
+	    !transport_is_loopback(cfg->transport_target)) {
+		snprintf(err, errlen, "[mail] starttls = none: only allowed for a relay on "
+		    "loopback (127.0.0.1, ::1 or localhost)");
 		return -1;
 	}
 	return 0;

@@ -1,0 +1,210 @@
+/* check_event.c - common event validation: required fields, types,
+ * sizes, control characters, dates, languages. */
+#include "autoconfig.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+
+#define NOW 1795000000
+
+static const char *valid =
+    "{\"type\":\"ticket.closed\","
+    "\"ticket\":{\"id\":\"INC-1042\",\"subject\":\"Printer on 3rd floor jams\","
+    "\"category\":\"Hardware\",\"closed_at\":\"2026-11-20T10:00:00Z\"},"
+    "\"requester\":{\"email\":\"jan@example.net\",\"name\":\"Jan de Vries\",\"language\":\"nl\"},"
+    "\"agent\":{\"id\":\"piet\",\"email\":\"piet@example.org\",\"name\":\"Piet Jansen\","
+    "\"self_score\":8},"
+    "\"team\":{\"id\":\"servicedesk\",\"name\":\"Servicedesk\"}}";
+
+static enum event_status
+parse(const char *body, struct event *ev, struct event_error *err)
+{
+	return event_parse(body, strlen(body), NOW, ev, err);
+}
+
+/* Expects a 422 naming field. */
+static void
+expect_field(const char *body, const char *field)
+{
+	struct event ev;
+	struct event_error err;
+
+	ck_assert_int_eq(parse(body, &ev, &err), EVENT_INVALID_FIELD);
+	ck_assert_str_eq(err.field, field);
+	ck_assert_uint_gt(strlen(err.message), 0);
+}
+
+START_TEST(spec_example_parses)
+{
+	struct event ev;
+	struct event_error err;
+
+	ck_assert_int_eq(parse(valid, &ev, &err), EVENT_OK);
+	ck_assert_int_eq(ev.type, EVENT_CLOSED);
+	ck_assert_str_eq(ev.ticket_id, "INC-1042");
+	ck_assert_str_eq(ev.subject, "Printer on 3rd floor jams");
+	ck_assert_str_eq(ev.category, "Hardware");
+	ck_assert_int_eq(ev.closed_at, 1795168800);
+	ck_assert_str_eq(ev.requester_email, "jan@example.net");
+	ck_assert_str_eq(ev.requester_name, "Jan de Vries");
+	ck_assert_str_eq(ev.language, "nl");
+	ck_assert_str_eq(ev.agent_id, "piet");
+	ck_assert_int_eq(ev.self_score, 8);
+	ck_assert_str_eq(ev.team_id, "servicedesk");
+	ck_assert_str_eq(ev.team_name, "Servicedesk");
+}
+END_TEST
+
+START_TEST(minimal_close_and_reopen)
+{
+	struct event ev;
+	struct event_error err;
+
+	ck_assert_int_eq(parse("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":42},"
+	    "\"requester\":{\"email\":\"a@b.example\"},\"agent\":{\"email\":\"c@d.example\"}}",
+	    &ev, &err), EVENT_OK);
+	ck_assert_str_eq(ev.ticket_id, "42");
+	ck_assert_int_eq(ev.closed_at, NOW);
+	ck_assert_int_eq(ev.self_score, -1);
+	ck_assert_str_eq(ev.team_id, "");
+	ck_assert_int_eq(parse("{\"type\":\"ticket.reopened\",\"ticket\":{\"id\":\"X\"}}", &ev,
+	    &err), EVENT_OK);
+	ck_assert_int_eq(ev.type, EVENT_REOPENED);
+}
+END_TEST
+
+START_TEST(invalid_json_says_where)
+{
+	struct event ev;
+	struct event_error err;
+
+	ck_assert_int_eq(parse("{\"type\":", &ev, &err), EVENT_INVALID_JSON);
+	ck_assert_ptr_nonnull(strstr(err.message, "line 1"));
+	ck_assert_int_eq(parse("[1,2]", &ev, &err), EVENT_INVALID_JSON);
+	ck_assert_int_eq(parse("", &ev, &err), EVENT_INVALID_JSON);
+	/* invalid UTF-8 */
+	ck_assert_int_eq(parse("{\"type\":\"ticket.closed\xff\"}", &ev, &err),
+	    EVENT_INVALID_JSON);
+	/* duplicate keys are ambiguous */
+	ck_assert_int_eq(parse("{\"type\":\"ticket.closed\",\"type\":\"ticket.reopened\"}", &ev,
+	    &err), EVENT_INVALID_JSON);
+	/* NUL inside a string */
+	ck_assert_int_eq(parse("{\"type\":\"ticket.closed\\u0000\"}", &ev, &err),
+	    EVENT_INVALID_JSON);
+}
+END_TEST
+
+START_TEST(required_fields_are_named)
+{
+	expect_field("{}", "type");
+	expect_field("{\"type\":\"ticket.updated\"}", "type");
+	expect_field("{\"type\":\"ticket.closed\"}", "ticket.id");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"\"}}", "ticket.id");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"}}", "requester.email");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\"}}", "agent.id");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\"},\"agent\":{\"id\":\"x\"},"
+	    "\"team\":{\"name\":\"T\"}}", "team.id");
+}
+END_TEST
+
+START_TEST(wrong_types_and_values_are_named)
+{
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":\"INC-1\"}", "ticket");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":[1]}}", "ticket.id");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"not-an-address\"},\"agent\":{\"id\":\"x\"}}",
+	    "requester.email");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\"},\"agent\":{\"id\":\"x\",\"self_score\":11}}",
+	    "agent.self_score");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\","
+	    "\"closed_at\":\"2026-02-30T10:00:00Z\"},\"requester\":{\"email\":\"a@b.example\"},"
+	    "\"agent\":{\"id\":\"x\"}}", "ticket.closed_at");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\",\"language\":\"d\"},\"agent\":{\"id\":\"x\"}}",
+	    "requester.language");
+}
+END_TEST
+
+START_TEST(header_injection_is_refused)
+{
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\","
+	    "\"subject\":\"Hi\\r\\nBcc: victim@example.com\"},"
+	    "\"requester\":{\"email\":\"a@b.example\"},\"agent\":{\"id\":\"x\"}}",
+	    "ticket.subject");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\",\"name\":\"Eve\\nBcc: x@y.example\"},"
+	    "\"agent\":{\"id\":\"x\"}}", "requester.name");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\\r\\nBcc: x@y.example\"},"
+	    "\"agent\":{\"id\":\"x\"}}", "requester.email");
+	expect_field("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\"},"
+	    "\"agent\":{\"id\":\"x\",\"name\":\"P\\r\"}}", "agent.name");
+}
+END_TEST
+
+START_TEST(oversized_fields_are_refused)
+{
+	char body[2048], big[600];
+
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	snprintf(body, sizeof body, "{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\","
+	    "\"subject\":\"%s\"},\"requester\":{\"email\":\"a@b.example\"},"
+	    "\"agent\":{\"id\":\"x\"}}", big);
+	expect_field(body, "ticket.subject");
+}
+END_TEST
+
+START_TEST(languages_and_times)
+{
+	struct event ev;
+	struct event_error err;
+	time_t t;
+
+	ck_assert_int_eq(parse("{\"type\":\"ticket.closed\",\"ticket\":{\"id\":\"1\"},"
+	    "\"requester\":{\"email\":\"a@b.example\",\"language\":\"nl-BE\"},"
+	    "\"agent\":{\"id\":\"x\"}}", &ev, &err), EVENT_OK);
+	ck_assert_str_eq(ev.language, "nl");
+	ck_assert_int_eq(event_parse_time("2026-11-20T11:00:00+01:00", &t), 0);
+	ck_assert_int_eq(t, 1795168800);
+	ck_assert_int_eq(event_parse_time("2026-11-20T10:00:00.123Z", &t), 0);
+	ck_assert_int_eq(t, 1795168800);
+	ck_assert_int_eq(event_parse_time("2024-02-29T00:00:00Z", &t), 0);
+	ck_assert_int_eq(event_parse_time("2023-02-29T00:00:00Z", &t), -1);
+	ck_assert_int_eq(event_parse_time("2026-11-20 10:00", &t), -1);
+	ck_assert_int_eq(event_parse_time("2026-11-20T10:00:00", &t), -1);
+	ck_assert_int_eq(event_parse_time("2026-11-20T25:00:00Z", &t), -1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("event");
+	TCase *tc = tcase_create("parse");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, spec_example_parses);
+	tcase_add_test(tc, minimal_close_and_reopen);
+	tcase_add_test(tc, invalid_json_says_where);
+	tcase_add_test(tc, required_fields_are_named);
+	tcase_add_test(tc, wrong_types_and_values_are_named);
+	tcase_add_test(tc, header_injection_is_refused);
+	tcase_add_test(tc, oversized_fields_are_refused);
+	tcase_add_test(tc, languages_and_times);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
