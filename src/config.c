@@ -503,9 +503,11 @@ parse_source(struct config *cfg, const char *name, const char *key, const char *
 		return -1;
 	}
 	*why = "expected one or more whsec_<base64> secrets (at least 16 bytes), comma separated";
+	src->nsecrets = 0;
+	if (*value == '\0')	/* configured without a secret: every request is refused */
+		return 0;
 	if ((copy = strdup(value)) == NULL)
 		return -1;
-	src->nsecrets = 0;
 	/* strtok_r: the value is our own copy, split on commas and spaces. */
 	for (item = strtok_r(copy, ", ", &save); item != NULL; item = strtok_r(NULL, ", ", &save)) {
 		if (src->nsecrets == NPSD_MAX_SECRETS ||
