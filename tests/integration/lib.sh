@@ -61,11 +61,11 @@ write_config() {
 start_npsd() {
 	log=$WORK/npsd.log
 	touch "$log"
-	before=$(grep -c 'listening on' "$log")
+	npsd_starts=$(grep -c "listening on" "$log")
 	"$NPSD" -f -c "$1" >> "$log" 2>&1 &
 	NPSD_PID=$!
 	for _ in $(seq 1 200); do
-		if [ "$(grep -c 'listening on' "$log")" -gt "$before" ]; then
+		if [ "$(grep -c 'listening on' "$log")" -gt "$npsd_starts" ]; then
 			PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | tail -n 1)
 			BASE=http://127.0.0.1:$PORT
 			return 0

@@ -1,0 +1,39 @@
+#!/bin/sh
+# crash_recovery.sh - kill -9 with mail queued loses nothing: every
+# accepted webhook and every queued mail is there after a restart.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+
+# An SMTP port with nobody listening yet: mail queues and is retried.
+SMTP_PORT=$("$PYTHON3" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+write_config "$WORK/npsd.conf" \
+    '[mail]' "transport = smtp://127.0.0.1:$SMTP_PORT" 'starttls = none' \
+    'max_attempts = 20' 'retry_min = 1s' \
+    '[survey]' 'delay = 0' \
+    '[source.generic]' "secret = $SECRET"
+start_npsd "$WORK/npsd.conf"
+
+accepted=0
+for i in 1 2 3 4 5; do
+	post "$(closed_event "INC-$i" "user$i@example.net")"
+	[ "$STATUS" = 202 ] && accepted=$((accepted + 1))
+done
+check "five closes accepted" 5 "$accepted"
+wait_for test "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempts > 0")" = 5
+check "five mails queued and failing to connect" 5 "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")"
+
+kill -9 "$NPSD_PID"
+wait "$NPSD_PID" 2>/dev/null
+NPSD_PID=
+
+check "every accepted event survived kill -9" 5 "$(sql "SELECT count(*) FROM surveys")"
+start_sink --port "$SMTP_PORT"
+start_npsd "$WORK/npsd.conf"
+wait_for test "$(ls "$WORK/sink"/*.eml 2>/dev/null | wc -l)" -ge 5
+check "all five mails are delivered after the restart" 5 "$(ls "$WORK/sink"/*.eml | wc -l)"
+wait_for test "$(sql "SELECT count(*) FROM surveys WHERE state = 'sent'")" = 5
+check "all five surveys are sent" 5 "$(sql "SELECT count(*) FROM surveys WHERE state = 'sent'")"
+check "to five different people" 5 "$(grep -h '^To:' "$WORK/sink"/*.eml | sort -u | wc -l)"
+stop_npsd
+check "SIGTERM exits 0" 0 "$?"
+
+finish
