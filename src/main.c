@@ -44,6 +44,7 @@ load(struct config *cfg, const char *file, int explicit_file)
 		return 0;	/* no file at the default place: embedded defaults */
 	if (config_load(cfg, file, err, sizeof err) == -1) {
 		fprintf(stderr, "npsd: %s: %s\n", file, err);
+		config_free(cfg);
 		return -1;
 	}
 	return 0;
@@ -109,6 +110,7 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	if (templates_load(cfg.templates, err, sizeof err) == -1) {
 		fprintf(stderr, "npsd: [survey] templates: %s\n", err);
+		config_free(&cfg);
 		return EXIT_CONFIG;
 	}
 	if (check_only) {

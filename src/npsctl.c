@@ -67,6 +67,7 @@ load_config(struct config *cfg)
 		return;
 	if (config_load(cfg, config_file, err, sizeof err) == -1) {
 		fprintf(stderr, "npsctl: %s: %s\n", config_file, err);
+		config_free(cfg);
 		exit(EXIT_CONFIG);
 	}
 }
