@@ -51,6 +51,8 @@ col(sqlite3_stmt *st, int i)
 	return s ? (const char *)s : "";
 }
 
+static int update_one(const char *sql, long long param);
+
 /* Composes and queues one due survey; returns SQLite rc. */
 static int
 queue_survey(long long id, time_t now)
@@ -91,12 +93,7 @@ queue_survey(long long id, time_t now)
 		log_warnx("survey %s: cannot compose its message; marked failed", s.public_id);
 		sqlite3_finalize(row);
 		buf_free(&msg);
-		if ((st = db_prepare(mdb, "UPDATE surveys SET state = 'failed' WHERE id = ?")) == NULL)
-			return SQLITE_ERROR;
-		sqlite3_bind_int64(st, 1, id);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? SQLITE_OK : rc;
+		return update_one("UPDATE surveys SET state = 'failed' WHERE id = ?", id);
 	}
 
 	if ((rc = db_begin(mdb)) != SQLITE_OK)
@@ -175,18 +172,35 @@ queue_due_surveys(time_t now)
 	return queued;
 }
 
+/* Runs one UPDATE with an id or time parameter in its own write transaction. */
+static int
+update_one(const char *sql, long long param)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = db_begin(mdb)) != SQLITE_OK)
+		return rc;
+	if ((st = db_prepare(mdb, sql)) == NULL) {
+		db_rollback(mdb);
+		return SQLITE_ERROR;
+	}
+	sqlite3_bind_int64(st, 1, param);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_rollback(mdb);
+		return rc;
+	}
+	return db_commit(mdb);
+}
+
 static void
 expire_surveys(time_t now)
 {
-	sqlite3_stmt *st = db_prepare(mdb, "UPDATE surveys SET state = 'expired' "
-	    "WHERE state = 'sent' AND expires_at <= ?");
-
-	if (st == NULL)
-		return;
-	sqlite3_bind_int64(st, 1, now);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (update_one("UPDATE surveys SET state = 'expired' WHERE state = 'sent' AND "
+	    "expires_at <= ?", now) != SQLITE_OK)
 		log_warnx("mailer: expiry: %s", sqlite3_errmsg(mdb));
-	sqlite3_finalize(st);
 }
 
 static enum transport_status
