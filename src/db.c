@@ -235,3 +235,26 @@ db_prepare(sqlite3 *db, const char *sql)
 	}
 	return st;
 }
+
+sqlite3_stmt *
+db_cached(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	/* The connection's own list of statements is the cache. */
+	while ((st = sqlite3_next_stmt(db, st)) != NULL)
+		if (!sqlite3_stmt_busy(st) && strcmp(sqlite3_sql(st), sql) == 0)
+			return st;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		log_warnx("sqlite prepare: %s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+void
+db_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}

@@ -24,6 +24,10 @@ int	 db_exec(sqlite3 *, const char *sql);
 int	 db_unavailable(int rc);
 /* Prepares sql; the caller finalizes. NULL on error (logged). */
 sqlite3_stmt *db_prepare(sqlite3 *, const char *sql);
+/* A prepared statement kept by the connection for reuse: the caller
+ * resets it (db_done) instead of finalizing it. For hot paths. */
+sqlite3_stmt *db_cached(sqlite3 *, const char *sql);
+void	 db_done(sqlite3_stmt *);
 int	 db_schema_version(sqlite3 *);
 int	 db_latest_version(void);
 

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -46,20 +47,62 @@ hooks_precheck(struct request *req, enum MHD_Result *ret)
 	return 1;
 }
 
+/* Writer thread: the event is committed (or failed); wake its request. */
+static void
+committed(struct intake_job *job)
+{
+	struct request *req = job->arg;
+
+	MHD_resume_connection(req->conn);
+}
+
+static enum MHD_Result
+answer(struct request *req)
+{
+	struct intake_job *job = req->job;
+	json_t *out;
+
+	if (job->rc != SQLITE_OK) {
+		if (db_unavailable(job->rc))
+			return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+			    "storage is unavailable; retry later");
+		return http_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+		    "the event could not be stored");
+	}
+	log_debug("hook %s: %s", job->source, survey_outcome_name(job->result.outcome));
+	switch (job->result.outcome) {
+	case INTAKE_SCHEDULED: {
+		char send_at[32];
+		event_format_time(job->result.send_at, send_at, sizeof send_at);
+		out = json_pack("{s:s, s:s, s:s}", "status", "scheduled", "survey",
+		    job->result.survey_id, "send_at", send_at);
+		return http_json(req, MHD_HTTP_ACCEPTED, out);
+	}
+	case INTAKE_SKIPPED:
+		out = json_pack("{s:s, s:s}", "status", "skipped", "reason", job->result.reason);
+		break;
+	default:
+		out = json_pack("{s:s}", "status", survey_outcome_name(job->result.outcome));
+		break;
+	}
+	return http_json(req, MHD_HTTP_OK, out);
+}
+
 enum MHD_Result
 hooks_handle(struct request *req)
 {
 	const struct hook_adapter *adapter = adapter_for(req->arg);
 	struct source_config src;
 	const struct source_config *configured;
-	char delivery_id[NPSD_MAX_WEBHOOK_ID + 1], why[200];
-	struct event ev;
+	char why[200];
 	struct event_error err;
-	struct intake_job job;
+	struct intake_job *job;
 	time_t now = time(NULL);
 	enum event_status st;
-	json_t *out;
 	int rc;
+
+	if (req->job != NULL)		/* resumed after the commit */
+		return answer(req);
 
 	pthread_rwlock_rdlock(&config_reload_lock);
 	configured = config_source(req->cfg, req->arg);
@@ -69,47 +112,38 @@ hooks_handle(struct request *req)
 	if (configured == NULL || adapter == NULL)
 		return http_error(req, MHD_HTTP_NOT_FOUND, "unknown_source", "no such source");
 
-	rc = adapter->authenticate(req, &src, now, delivery_id, sizeof delivery_id, why,
-	    sizeof why);
+	if ((job = calloc(1, sizeof *job + NPSD_MAX_WEBHOOK_ID + 1)) == NULL ||
+	    (req->event = malloc(sizeof *req->event)) == NULL) {
+		free(job);
+		return MHD_NO;
+	}
+	req->job = job;
+	rc = adapter->authenticate(req, &src, now, (char *)(job + 1), NPSD_MAX_WEBHOOK_ID + 1,
+	    why, sizeof why);
 	crypto_wipe(&src, sizeof src);
 	if (rc == -1) {
 		log_info("hook %s: refused: %s", adapter->name, why);
 		return http_error(req, MHD_HTTP_UNAUTHORIZED, "bad_signature", why);
 	}
-	st = adapter->parse(req->body.data ? req->body.data : "", req->body.len, now, &ev, &err);
+	st = adapter->parse(req->body.data ? req->body.data : "", req->body.len, now, req->event,
+	    &err);
 	if (st == EVENT_INVALID_JSON)
 		return http_error(req, MHD_HTTP_BAD_REQUEST, "invalid_json", err.message);
 	if (st == EVENT_INVALID_FIELD)
 		return http_json(req, MHD_HTTP_UNPROCESSABLE_CONTENT, json_pack("{s:s, s:s, s:s}",
 		    "error", "invalid_field", "field", err.field, "message", err.message));
 
-	job.source = adapter->name;
-	job.delivery_id = delivery_id;
-	job.event = &ev;
-	job.now = now;
-	rc = intake_submit(&job);
-	if (rc != SQLITE_OK) {
-		if (db_unavailable(rc))
-			return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
-			    "storage is unavailable; retry later");
-		return http_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-		    "the event could not be stored");
+	job->source = adapter->name;
+	job->delivery_id = (char *)(job + 1);
+	job->event = req->event;
+	job->now = now;
+	job->on_done = committed;
+	job->arg = req;
+	/* suspend first: the commit may come before this function returns */
+	MHD_suspend_connection(req->conn);
+	if (intake_enqueue(job) == -1) {
+		MHD_resume_connection(req->conn);
+		job->rc = SQLITE_BUSY;	/* shutting down: ask to retry */
 	}
-	log_debug("hook %s: %s", adapter->name, survey_outcome_name(job.result.outcome));
-	switch (job.result.outcome) {
-	case INTAKE_SCHEDULED: {
-		char send_at[32];
-		event_format_time(job.result.send_at, send_at, sizeof send_at);
-		out = json_pack("{s:s, s:s, s:s}", "status", "scheduled", "survey",
-		    job.result.survey_id, "send_at", send_at);
-		return http_json(req, MHD_HTTP_ACCEPTED, out);
-	}
-	case INTAKE_SKIPPED:
-		out = json_pack("{s:s, s:s}", "status", "skipped", "reason", job.result.reason);
-		break;
-	default:
-		out = json_pack("{s:s}", "status", survey_outcome_name(job.result.outcome));
-		break;
-	}
-	return http_json(req, MHD_HTTP_OK, out);
+	return MHD_YES;
 }

@@ -271,6 +271,8 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		MHD_destroy_post_processor(req->post);
 	buf_free(&req->body);
 	buf_free(&req->form.comment);
+	free(req->job);
+	free(req->event);
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&in_flight, 1);
@@ -293,7 +295,8 @@ http_start(const struct config *cfg, unsigned *bound_port)
 	struct addrinfo hints, *ai = NULL;
 	const union MHD_DaemonInfo *info;
 	char port[8];
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	    MHD_ALLOW_SUSPEND_RESUME;
 	int rc;
 
 	memset(&hints, 0, sizeof hints);
@@ -329,7 +332,7 @@ http_start(const struct config *cfg, unsigned *bound_port)
 }
 
 void
-http_stop(void)
+http_quiesce(void)
 {
 	MHD_socket fd;
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
@@ -342,6 +345,13 @@ http_stop(void)
 	/* requests in flight get up to ten seconds to be answered */
 	for (int i = 0; i < 500 && atomic_load(&in_flight) > 0; i++)
 		nanosleep(&pause, NULL);
+}
+
+void
+http_stop(void)
+{
+	if (daemon_handle == NULL)
+		return;
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
 }

@@ -42,10 +42,16 @@ struct request {
 	int			 too_large;
 	struct MHD_PostProcessor *post;
 	struct form		 form;
+	struct intake_job	*job;		/* a webhook waiting for its commit */
+	struct event		*event;
 };
 
+struct intake_job;
+struct event;
+
 int	http_start(const struct config *, unsigned *bound_port);
-/* Stops accepting, waits (bounded) for requests in flight, then stops. */
+/* Stops accepting and waits (bounded) for the requests in flight. */
+void	http_quiesce(void);
 void	http_stop(void);
 
 const struct route *routes_find(const char *method, const char *url, int *method_mismatch);

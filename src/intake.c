@@ -1,7 +1,8 @@
 /* intake.c - owns the write path of webhook events: HTTP threads queue
  * jobs, one writer thread takes every queued job, applies each inside a
  * savepoint of one BEGIN IMMEDIATE transaction and commits once (group
- * commit). A job's HTTP answer is sent only after that commit. */
+ * commit), then calls each job's on_done. The HTTP answer is only sent
+ * from there, after the commit. */
 #include "autoconfig.h"
 
 #include <pthread.h>
@@ -15,7 +16,6 @@
 
 static pthread_mutex_t intake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t intake_queued = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t intake_committed = PTHREAD_COND_INITIALIZER;
 static struct intake_job *queue_head, *queue_tail;
 static int intake_stopping, intake_running;
 static pthread_t intake_thread;
@@ -83,10 +83,11 @@ intake_main(void *arg)
 
 		apply_group(group);
 
+		for (j = group; j != NULL; j = last) {
+			last = j->next;	/* on_done may free j */
+			j->on_done(j);
+		}
 		pthread_mutex_lock(&intake_lock);
-		for (j = group; j != NULL; j = j->next)
-			j->done = 1;
-		pthread_cond_broadcast(&intake_committed);
 	}
 	pthread_mutex_unlock(&intake_lock);
 	return NULL;
@@ -105,24 +106,24 @@ intake_start(const char *db_path, int synchronous, const struct survey_policy *p
 	intake_policy = *pol;
 	intake_on_scheduled = on_scheduled;
 	intake_stopping = 0;
+	intake_running = 1;
 	if (pthread_create(&intake_thread, NULL, intake_main, NULL) != 0) {
+		intake_running = 0;
 		db_close(intake_db);
 		return -1;
 	}
-	intake_running = 1;
 	return 0;
 }
 
 int
-intake_submit(struct intake_job *job)
+intake_enqueue(struct intake_job *job)
 {
-	job->done = 0;
 	job->next = NULL;
 	job->rc = SQLITE_ERROR;
 	pthread_mutex_lock(&intake_lock);
-	if (intake_stopping) {
+	if (intake_stopping || !intake_running) {
 		pthread_mutex_unlock(&intake_lock);
-		return SQLITE_BUSY;
+		return -1;
 	}
 	if (queue_tail != NULL)
 		queue_tail->next = job;
@@ -130,10 +131,8 @@ intake_submit(struct intake_job *job)
 		queue_head = job;
 	queue_tail = job;
 	pthread_cond_signal(&intake_queued);
-	while (!job->done)
-		pthread_cond_wait(&intake_committed, &intake_lock);
 	pthread_mutex_unlock(&intake_lock);
-	return job->rc;
+	return 0;
 }
 
 void

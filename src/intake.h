@@ -1,5 +1,6 @@
 /* intake.h - the single writer thread that commits webhook events in
- * groups, so one fsync covers every event that arrived meanwhile. */
+ * groups, so one fsync covers every event that arrived meanwhile. Callers
+ * are told of the commit by a callback, so no HTTP thread waits. */
 #ifndef NPSD_INTAKE_H
 #define NPSD_INTAKE_H
 
@@ -14,7 +15,9 @@ struct intake_job {
 	time_t			 now;
 	struct intake_result	 result;
 	int			 rc;		/* SQLITE_OK once committed */
-	int			 done;
+	/* called from the writer thread after the commit (or failure) */
+	void			(*on_done)(struct intake_job *);
+	void			*arg;
 	struct intake_job	*next;
 };
 
@@ -22,8 +25,9 @@ struct intake_job {
  * scheduled at least one survey. */
 int	intake_start(const char *db_path, int synchronous, const struct survey_policy *,
     void (*on_scheduled)(void));
-/* Queues the job and waits until its transaction committed or failed. */
-int	intake_submit(struct intake_job *);
+/* Queues the job; its on_done runs once its transaction committed or
+ * failed. -1 when the writer is stopping (nothing was queued). */
+int	intake_enqueue(struct intake_job *);
 /* Commits what is queued, then ends the thread. */
 void	intake_stop(void);
 

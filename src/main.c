@@ -164,8 +164,9 @@ main(int argc, char **argv)
 		break;
 	}
 	log_info("stopping: finishing requests and mail in flight");
-	http_stop();
+	http_quiesce();
 	intake_stop();
+	http_stop();
 	mailer_stop();
 	templates_free();
 	config_free(&cfg);

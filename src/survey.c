@@ -48,7 +48,7 @@ run(sqlite3 *db, const char *sql, long long *out, int n, ...)
 	va_list ap;
 	int rc;
 
-	if ((st = db_prepare(db, sql)) == NULL)
+	if ((st = db_cached(db, sql)) == NULL)
 		return sqlite3_errcode(db);
 	va_start(ap, n);
 	for (int i = 1; i <= n; i++) {
@@ -67,7 +67,7 @@ run(sqlite3 *db, const char *sql, long long *out, int n, ...)
 	} else if (rc == SQLITE_DONE) {
 		rc = out != NULL ? SQLITE_NOTFOUND : SQLITE_OK;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
