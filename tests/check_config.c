@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "check_run.h"
 
 /* Loads text as a config file; returns config_load's result. */
 static int
@@ -195,8 +196,6 @@ main(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, durations);
 	tcase_add_test(tc, numbers);
@@ -206,9 +205,5 @@ main(void)
 	tcase_add_test(tc, secrets_never_appear_in_errors);
 	tcase_add_test(tc, missing_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "check_run.h"
 
 #define NOW 1795000000
 
@@ -190,8 +191,6 @@ main(void)
 {
 	Suite *s = suite_create("event");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, spec_example_parses);
 	tcase_add_test(tc, minimal_close_and_reopen);
@@ -202,9 +201,5 @@ main(void)
 	tcase_add_test(tc, oversized_fields_are_refused);
 	tcase_add_test(tc, languages_and_times);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "check_run.h"
 
 static struct message_parts
 sample(void)
@@ -189,8 +190,6 @@ main(void)
 {
 	Suite *s = suite_create("message");
 	TCase *tc = tcase_create("build");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, builds_all_required_headers);
 	tcase_add_test(tc, non_ascii_names_are_encoded_words);
@@ -200,9 +199,5 @@ main(void)
 	tcase_add_test(tc, quoted_printable);
 	tcase_add_test(tc, addresses);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "report.h"
+#include "check_run.h"
 
 static struct report_group
 group_of(const long long dist[11], long long sent)
@@ -222,8 +223,6 @@ main(void)
 {
 	Suite *s = suite_create("report");
 	TCase *tc = tcase_create("nps");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, spec_example_figures);
 	tcase_add_test(tc, empty_group_has_no_nps);
@@ -234,9 +233,5 @@ main(void)
 	tcase_add_test(tc, query_groups_and_periods);
 	tcase_add_test(tc, iso_weeks);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "signature.h"
+#include "check_run.h"
 
 #define VECTOR_SECRET	"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 #define VECTOR_ID	"msg_p5jXN8AQM9LWM0D4loKWxJek"
@@ -150,8 +151,6 @@ main(void)
 {
 	Suite *s = suite_create("signature");
 	TCase *tc = tcase_create("standard-webhooks");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, published_vector_signs);
@@ -165,9 +164,5 @@ main(void)
 	tcase_add_test(tc, secret_parsing);
 	tcase_add_test(tc, tokens_are_128_bit_base64url);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }

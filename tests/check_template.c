@@ -10,6 +10,7 @@
 #include "config.h"
 #include "survey_mail.h"
 #include "template.h"
+#include "check_run.h"
 
 static const char *
 templates_dir(void)
@@ -109,8 +110,6 @@ main(void)
 {
 	Suite *s = suite_create("template");
 	TCase *tc = tcase_create("render");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, expand_and_escape);
 	tcase_add_test(tc, output_is_bounded);
@@ -118,9 +117,5 @@ main(void)
 	tcase_add_test(tc, missing_directory_is_an_error);
 	tcase_add_test(tc, survey_mail_in_both_languages);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(s);
 }
