@@ -14,8 +14,6 @@
 #include "crypto.h"
 #include "message.h"
 
-static const char *const known_sources[] = { "generic", NULL };
-
 pthread_rwlock_t config_reload_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 struct load_state {
@@ -471,19 +469,79 @@ parse_survey(struct config *cfg, const char *key, const char *value, const char 
 	return -1;
 }
 
+/* Per source: its default close statuses and signature tolerance. */
+static const struct {
+	const char	*name;
+	const char	*close_statuses;
+	long long	 tolerance;
+	int		 has_tolerance, has_team_field;
+} source_kinds[] = {
+	{ "generic", "", NPSD_WEBHOOK_TOLERANCE, 0, 0 },
+	{ "zendesk", "solved,closed", NPSD_WEBHOOK_TOLERANCE, 1, 0 },
+	{ "freshdesk", "resolved,closed", 0, 0, 0 },
+	{ "jira", "", 0, 0, 1 },
+	{ "zammad", "closed", 0, 0, 0 },
+	{ "glpi", "5,6,solved,closed", 3600, 1, 0 },
+	{ "znuny", "", 0, 0, 0 },
+};
+
+static int
+parse_secrets(struct source_config *src, const char *value, const char **why)
+{
+	char *copy, *item, *save = NULL;
+	int generic = strcmp(src->name, "generic") == 0;
+
+	*why = generic ?
+	    "expected one or more whsec_<base64> secrets (at least 16 bytes), comma separated" :
+	    "expected one or more secrets of 16 to 127 characters, comma separated";
+	src->nsecrets = 0;
+	if (*value == '\0')	/* configured without a secret: every request is refused */
+		return 0;
+	if ((copy = strdup(value)) == NULL)
+		return -1;
+	/* strtok_r: the value is our own copy, split on commas and spaces. */
+	for (item = strtok_r(copy, ", ", &save); item != NULL; item = strtok_r(NULL, ", ", &save)) {
+		struct secret *sec = &src->secrets[src->nsecrets];
+		size_t len = strlen(item);
+		int bad = src->nsecrets == NPSD_MAX_SECRETS;
+
+		if (!bad && generic)
+			bad = config_parse_whsec(item, sec) == -1;
+		else if (!bad) {
+			bad = len < 16 || len >= sizeof sec->key;
+			if (!bad) {
+				memcpy(sec->key, item, len);
+				sec->len = len;
+			}
+		}
+		if (bad) {
+			crypto_wipe(copy, strlen(value));
+			free(copy);
+			crypto_wipe(src->secrets, sizeof src->secrets);
+			src->nsecrets = 0;
+			return -1;
+		}
+		src->nsecrets++;
+	}
+	crypto_wipe(copy, strlen(value));
+	free(copy);
+	return src->nsecrets > 0 ? 0 : -1;
+}
+
 static int
 parse_source(struct config *cfg, const char *name, const char *key, const char *value,
     const char **why)
 {
 	struct source_config *src = NULL;
-	int known = 0;
-	char *copy, *item, *save = NULL;
+	size_t kind;
+	long long n;
 
-	for (size_t i = 0; known_sources[i] != NULL; i++)
-		if (strcmp(name, known_sources[i]) == 0)
-			known = 1;
-	if (!known) {
-		*why = "no such source in this version (known: generic)";
+	for (kind = 0; kind < sizeof source_kinds / sizeof source_kinds[0]; kind++)
+		if (strcmp(name, source_kinds[kind].name) == 0)
+			break;
+	if (kind == sizeof source_kinds / sizeof source_kinds[0]) {
+		*why = "no such source (known: generic, zendesk, freshdesk, jira, zammad, glpi, "
+		    "znuny)";
 		return -1;
 	}
 	for (int i = 0; i < cfg->nsources; i++)
@@ -497,31 +555,36 @@ parse_source(struct config *cfg, const char *name, const char *key, const char *
 		src = &cfg->sources[cfg->nsources++];
 		memset(src, 0, sizeof *src);
 		snprintf(src->name, sizeof src->name, "%s", name);
+		snprintf(src->close_statuses, sizeof src->close_statuses, "%s",
+		    source_kinds[kind].close_statuses);
+		src->tolerance = source_kinds[kind].tolerance;
 	}
-	if (strcmp(key, "secret") != 0) {
-		*why = "unknown key";
-		return -1;
-	}
-	*why = "expected one or more whsec_<base64> secrets (at least 16 bytes), comma separated";
-	src->nsecrets = 0;
-	if (*value == '\0')	/* configured without a secret: every request is refused */
-		return 0;
-	if ((copy = strdup(value)) == NULL)
-		return -1;
-	/* strtok_r: the value is our own copy, split on commas and spaces. */
-	for (item = strtok_r(copy, ", ", &save); item != NULL; item = strtok_r(NULL, ", ", &save)) {
-		if (src->nsecrets == NPSD_MAX_SECRETS ||
-		    config_parse_whsec(item, &src->secrets[src->nsecrets]) == -1) {
-			crypto_wipe(copy, strlen(value));
-			free(copy);
-			src->nsecrets = 0;
+	if (strcmp(key, "secret") == 0)
+		return parse_secrets(src, value, why);
+	if (strcmp(key, "close_statuses") == 0 && kind > 0) {
+		*why = "expected a comma separated list of status names, at most 255 bytes";
+		if (strlen(value) >= sizeof src->close_statuses || !no_controls(value))
 			return -1;
-		}
-		src->nsecrets++;
+		snprintf(src->close_statuses, sizeof src->close_statuses, "%s", value);
+		return 0;
 	}
-	crypto_wipe(copy, strlen(value));
-	free(copy);
-	return src->nsecrets > 0 ? 0 : -1;
+	if (strcmp(key, "tolerance") == 0 && source_kinds[kind].has_tolerance) {
+		*why = "expected a duration from 1s to 1d, e.g. 5m";
+		if (config_parse_duration(value, &n) == -1 || n < 1 || n > 86400)
+			return -1;
+		src->tolerance = n;
+		return 0;
+	}
+	if (strcmp(key, "team_field") == 0 && source_kinds[kind].has_team_field) {
+		*why = "expected a field id such as customfield_10050";
+		if (strlen(value) >= sizeof src->team_field || strpbrk(value, " .\"") != NULL ||
+		    !no_controls(value))
+			return -1;
+		snprintf(src->team_field, sizeof src->team_field, "%s", value);
+		return 0;
+	}
+	*why = "unknown key";
+	return -1;
 }
 
 static int

@@ -16,8 +16,11 @@ struct secret {
 
 struct source_config {
 	char		 name[32];
-	struct secret	 secrets[NPSD_MAX_SECRETS];
+	struct secret	 secrets[NPSD_MAX_SECRETS];	/* empty: refuse all */
 	int		 nsecrets;
+	char		 close_statuses[256];	/* comma separated, case-insensitive */
+	long long	 tolerance;		/* seconds a signature timestamp may be off */
+	char		 team_field[64];	/* jira: custom field naming the team */
 };
 
 struct config {

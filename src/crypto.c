@@ -2,6 +2,7 @@
  * tokens, base64 and constant-time comparison. */
 #include "autoconfig.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -22,6 +23,37 @@ crypto_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msgle
 	    outlen != CRYPTO_SHA256_LEN)
 		return -1;
 	return 0;
+}
+
+int
+crypto_hmac(const char *digest, const void *key, size_t keylen, const void *a, size_t alen,
+    const void *b, size_t blen, unsigned char *out)
+{
+	const EVP_MD *md = strcmp(digest, "sha1") == 0 ? EVP_sha1() : EVP_sha256();
+	unsigned int outlen = 0;
+	unsigned char *msg;
+	int ok;
+
+	if ((msg = malloc(alen + blen + 1)) == NULL)
+		return -1;
+	memcpy(msg, a, alen);
+	if (blen > 0)
+		memcpy(msg + alen, b, blen);
+	ok = HMAC(md, key, (int)keylen, msg, alen + blen, out, &outlen) != NULL;
+	free(msg);
+	return ok ? (int)outlen : -1;
+}
+
+void
+crypto_hex(const unsigned char *in, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * len] = '\0';
 }
 
 void

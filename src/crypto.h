@@ -10,6 +10,11 @@
 
 int	crypto_hmac_sha256(const void *key, size_t keylen, const void *msg,
 	    size_t msglen, unsigned char out[CRYPTO_SHA256_LEN]);
+/* HMAC with "sha1" or "sha256" over two concatenated parts; returns the
+ * MAC length or -1. out must hold 64 bytes. */
+int	crypto_hmac(const char *digest, const void *key, size_t keylen, const void *a,
+    size_t alen, const void *b, size_t blen, unsigned char *out);
+void	crypto_hex(const unsigned char *in, size_t len, char *out);
 void	crypto_sha256_hex(const void *msg, size_t len, char out[CRYPTO_SHA256_HEX]);
 /* 1 when equal; time depends only on len. */
 int	crypto_equal(const void *a, const void *b, size_t len);

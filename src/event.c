@@ -6,62 +6,106 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
 #include "event.h"
 #include "message.h"
 
-static int
-fail(struct event_error *err, const char *field, const char *message)
+int
+event_fail(struct event_error *err, const char *field, const char *message)
 {
 	snprintf(err->field, sizeof err->field, "%s", field);
 	snprintf(err->message, sizeof err->message, "%s", message);
 	return -1;
 }
 
-/* Copies an optional (required when req) string or integer member. */
-static int
-get_text(json_t *obj, const char *key, const char *field, int req, int allow_number,
-    char *out, size_t outlen, struct event_error *err)
+json_t *
+event_path(json_t *root, const char *path)
 {
-	json_t *v = obj ? json_object_get(obj, key) : NULL;
+	char key[64];
+	const char *dot;
+
+	while (root != NULL && json_is_object(root)) {
+		dot = strchr(path, '.');
+		if (dot == NULL)
+			return json_object_get(root, path);
+		if ((size_t)(dot - path) >= sizeof key)
+			return NULL;
+		memcpy(key, path, (size_t)(dot - path));
+		key[dot - path] = '\0';
+		root = json_object_get(root, key);
+		path = dot + 1;
+	}
+	return NULL;
+}
+
+int
+event_text(json_t *root, const char *path, const char *field, int req, char *out,
+    size_t outlen, struct event_error *err)
+{
+	json_t *v = root ? event_path(root, path) : NULL;
 	const char *s;
 	char num[32];
 	size_t len;
 
 	out[0] = '\0';
+	if (field == NULL)
+		field = path;
 	if (v == NULL || json_is_null(v)) {
 		if (req)
-			return fail(err, field, "is required");
+			return event_fail(err, field, "is required");
 		return 0;
 	}
-	if (allow_number && json_is_integer(v)) {
+	if (json_is_integer(v)) {
 		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		s = num;
 	} else if (json_is_string(v)) {
 		s = json_string_value(v);
 	} else {
-		return fail(err, field, allow_number ? "must be a string or an integer" :
-		    "must be a string");
+		return event_fail(err, field, "must be a string or an integer");
 	}
 	len = strlen(s);
 	if (len >= outlen) {
 		char msg[64];
 		snprintf(msg, sizeof msg, "is longer than %zu bytes", outlen - 1);
-		return fail(err, field, msg);
+		return event_fail(err, field, msg);
 	}
 	if (message_has_controls(s) || strchr(s, '\t') != NULL)
-		return fail(err, field, "must not contain control characters (CR, LF, TAB, ...)");
+		return event_fail(err, field, "must not contain control characters (CR, LF, TAB, ...)");
 	while (len > 0 && s[len - 1] == ' ')
 		len--;
 	while (len > 0 && *s == ' ')
 		s++, len--;
 	if (req && len == 0)
-		return fail(err, field, "must not be empty");
+		return event_fail(err, field, "must not be empty");
 	memcpy(out, s, len);
 	out[len] = '\0';
 	return 0;
+}
+
+int
+event_email(json_t *root, const char *path, const char *field, int req, char *out,
+    size_t outlen, struct event_error *err)
+{
+	if (event_text(root, path, field, req, out, outlen, err) == -1)
+		return -1;
+	if (out[0] != '\0' && !message_address_valid(out))
+		return event_fail(err, field ? field : path, "is not a valid e-mail address");
+	return 0;
+}
+
+/* Generic's members: the path is the field name; ids may be numbers. */
+static int
+get_text(json_t *obj, const char *key, const char *field, int req, int allow_number,
+    char *out, size_t outlen, struct event_error *err)
+{
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+	if (v != NULL && !allow_number && json_is_integer(v))
+		return event_fail(err, field, "must be a string");
+	return event_text(obj, key, field, req, out, outlen, err);
 }
 
 static int
@@ -73,7 +117,7 @@ get_object(json_t *root, const char *key, json_t **out, struct event_error *err)
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_object(v))
-		return fail(err, key, "must be an object");
+		return event_fail(err, key, "must be an object");
 	*out = v;
 	return 0;
 }
@@ -159,24 +203,41 @@ event_format_time(time_t t, char *out, size_t outlen)
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int
-parse_language(const char *in, char out[8])
+int
+event_language(const char *in, char out[8], int lenient)
 {
+	static const struct { const char *name, *code; } names[] = {
+		{ "english", "en" }, { "dutch", "nl" }, { "nederlands", "nl" },
+		{ "german", "de" }, { "deutsch", "de" }, { "french", "fr" },
+		{ "fran\xc3\xa7" "ais", "fr" }, { "spanish", "es" },
+		{ "espa\xc3\xb1ol", "es" }, { "flemish", "nl" }, { "vlaams", "nl" },
+	};
 	size_t n = 0;
 
 	/* "nl", "nl-NL", "nl_BE", "EN" -> primary subtag in lower case. */
+	out[0] = '\0';
+	if (in[0] == '\0')
+		return 0;
 	while (isalpha((unsigned char)in[n]) && n < 3)
 		n++;
-	if (in[0] == '\0') {
-		out[0] = '\0';
+	if (n >= 2 && (in[n] == '\0' || in[n] == '-' || in[n] == '_')) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = (char)tolower((unsigned char)in[i]);
+		out[n] = '\0';
 		return 0;
 	}
-	if (n < 2 || (in[n] != '\0' && in[n] != '-' && in[n] != '_'))
+	if (!lenient)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	out[n] = '\0';
-	return 0;
+	/* ticket systems may render a language's name ("English (United States)") */
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t len = strlen(names[i].name);
+		if (strncasecmp(in, names[i].name, len) == 0 &&
+		    (in[len] == '\0' || in[len] == ' ' || in[len] == '(')) {
+			snprintf(out, 8, "%s", names[i].code);
+			return 0;
+		}
+	}
+	return 0;	/* unknown: the default language is used */
 }
 
 static int
@@ -192,7 +253,7 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 	else if (strcmp(type, "ticket.reopened") == 0)
 		ev->type = EVENT_REOPENED;
 	else
-		return fail(err, "type", "must be \"ticket.closed\" or \"ticket.reopened\"");
+		return event_fail(err, "type", "must be \"ticket.closed\" or \"ticket.reopened\"");
 
 	if (get_object(root, "ticket", &ticket, err) == -1 ||
 	    get_object(root, "requester", &requester, err) == -1 ||
@@ -200,7 +261,7 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 	    get_object(root, "team", &team, err) == -1)
 		return -1;
 	if (ticket == NULL)
-		return fail(err, "ticket.id", "is required");
+		return event_fail(err, "ticket.id", "is required");
 	if (get_text(ticket, "id", "ticket.id", 1, 1, ev->ticket_id, sizeof ev->ticket_id, err) ||
 	    get_text(ticket, "subject", "ticket.subject", 0, 0, ev->subject, sizeof ev->subject,
 		err) ||
@@ -211,11 +272,11 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 		return -1;
 	ev->closed_at = now;
 	if (closed_at[0] != '\0' && event_parse_time(closed_at, &ev->closed_at) == -1)
-		return fail(err, "ticket.closed_at", "must be an RFC 3339 date-time, "
+		return event_fail(err, "ticket.closed_at", "must be an RFC 3339 date-time, "
 		    "e.g. 2026-11-20T10:00:00Z");
 
 	if (ev->type == EVENT_CLOSED && requester == NULL)
-		return fail(err, "requester.email", "is required");
+		return event_fail(err, "requester.email", "is required");
 	if (get_text(requester, "email", "requester.email", ev->type == EVENT_CLOSED, 0,
 		ev->requester_email, sizeof ev->requester_email, err) ||
 	    get_text(requester, "name", "requester.name", 0, 0, ev->requester_name,
@@ -224,9 +285,9 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 		err))
 		return -1;
 	if (ev->requester_email[0] != '\0' && !message_address_valid(ev->requester_email))
-		return fail(err, "requester.email", "is not a valid e-mail address");
-	if (parse_language(lang, ev->language) == -1)
-		return fail(err, "requester.language", "must be a language tag such as en or nl-NL");
+		return event_fail(err, "requester.email", "is not a valid e-mail address");
+	if (event_language(lang, ev->language, 0) == -1)
+		return event_fail(err, "requester.language", "must be a language tag such as en or nl-NL");
 
 	if (get_text(agent, "id", "agent.id", 0, 1, ev->agent_id, sizeof ev->agent_id, err) ||
 	    get_text(agent, "email", "agent.email", 0, 0, ev->agent_email,
@@ -235,14 +296,14 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 		err))
 		return -1;
 	if (ev->agent_email[0] != '\0' && !message_address_valid(ev->agent_email))
-		return fail(err, "agent.email", "is not a valid e-mail address");
+		return event_fail(err, "agent.email", "is not a valid e-mail address");
 	if (ev->type == EVENT_CLOSED && ev->agent_id[0] == '\0' && ev->agent_email[0] == '\0')
-		return fail(err, "agent.id", "agent.id or agent.email is required");
+		return event_fail(err, "agent.id", "agent.id or agent.email is required");
 	ev->self_score = -1;
 	v = agent ? json_object_get(agent, "self_score") : NULL;
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10)
-			return fail(err, "agent.self_score", "must be an integer from 0 to 10");
+			return event_fail(err, "agent.self_score", "must be an integer from 0 to 10");
 		ev->self_score = (int)json_integer_value(v);
 	}
 
@@ -255,27 +316,38 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 	return 0;
 }
 
-enum event_status
-event_parse(const char *body, size_t len, time_t now, struct event *ev,
-    struct event_error *err)
+json_t *
+event_load(const char *body, size_t len, struct event *ev, struct event_error *err)
 {
 	json_error_t jerr;
 	json_t *root;
-	int rc;
 
 	memset(ev, 0, sizeof *ev);
 	memset(err, 0, sizeof *err);
+	ev->self_score = -1;
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		snprintf(err->message, sizeof err->message, "line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
-		return EVENT_INVALID_JSON;
+		return NULL;
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
 		snprintf(err->message, sizeof err->message, "the body must be a JSON object");
-		return EVENT_INVALID_JSON;
+		return NULL;
 	}
+	return root;
+}
+
+enum event_status
+event_parse(const char *body, size_t len, time_t now, struct event *ev,
+    struct event_error *err)
+{
+	json_t *root;
+	int rc;
+
+	if ((root = event_load(body, len, ev, err)) == NULL)
+		return EVENT_INVALID_JSON;
 	rc = parse_fields(root, now, ev, err);
 	json_decref(root);
 	return rc == 0 ? EVENT_OK : EVENT_INVALID_FIELD;

@@ -5,9 +5,13 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "limits.h"
 
-enum event_type { EVENT_CLOSED = 1, EVENT_REOPENED };
+/* EVENT_OTHER: an update that is neither a close nor a reopen (e.g. a Jira
+ * edit without a status change); answered "ignored", nothing stored. */
+enum event_type { EVENT_CLOSED = 1, EVENT_REOPENED, EVENT_OTHER };
 
 struct event {
 	enum event_type	 type;
@@ -36,6 +40,22 @@ struct event_error {
 /* Parses and validates a common event. now fills a missing closed_at. */
 enum event_status event_parse(const char *body, size_t len, time_t now, struct event *,
     struct event_error *);
+/* Helpers for the adapters, which map other shapes onto the event. */
+/* Parses the body as a JSON object; NULL with err->message otherwise. */
+json_t	*event_load(const char *body, size_t len, struct event *, struct event_error *);
+/* The member at a dotted path ("ticket.requester.email"), or NULL. */
+json_t	*event_path(json_t *root, const char *path);
+/* Copies a string or integer member (trimmed) into out, checking size
+ * and control characters; errors name field (or the path when NULL). */
+int	event_text(json_t *root, const char *path, const char *field, int required,
+    char *out, size_t outlen, struct event_error *);
+/* event_text, and the value must be an e-mail address when present. */
+int	event_email(json_t *root, const char *path, const char *field, int required,
+    char *out, size_t outlen, struct event_error *);
+int	event_fail(struct event_error *, const char *field, const char *message);
+/* "nl", "nl-BE", "nl_NL" -> "nl". lenient also maps language names
+ * ("Dutch", "English (US)") and yields "" for anything unknown. */
+int	event_language(const char *in, char out[8], int lenient);
 /* RFC 3339 date-time -> epoch seconds. */
 int	event_parse_time(const char *s, time_t *out);
 void	event_format_time(time_t t, char *out, size_t outlen);

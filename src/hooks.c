@@ -18,7 +18,10 @@
 #include "intake.h"
 #include "log.h"
 
-static const struct hook_adapter *const adapters[] = { &hook_generic, NULL };
+static const struct hook_adapter *const adapters[] = {
+	&hook_generic, &hook_zendesk, &hook_freshdesk, &hook_jira, &hook_zammad, &hook_glpi,
+	&hook_znuny, NULL,
+};
 
 static const struct hook_adapter *
 adapter_for(const char *name)
@@ -118,20 +121,31 @@ hooks_handle(struct request *req)
 		return MHD_NO;
 	}
 	req->job = job;
-	rc = adapter->authenticate(req, &src, now, (char *)(job + 1), NPSD_MAX_WEBHOOK_ID + 1,
-	    why, sizeof why);
-	crypto_wipe(&src, sizeof src);
+	if (src.nsecrets == 0) {
+		rc = -1;
+		snprintf(why, sizeof why, "no secret is configured for this source; every request "
+		    "is refused");
+	} else {
+		rc = adapter->authenticate(req, &src, now, why, sizeof why);
+	}
 	if (rc == -1) {
+		crypto_wipe(&src, sizeof src);
 		log_info("hook %s: refused: %s", adapter->name, why);
 		return http_error(req, MHD_HTTP_UNAUTHORIZED, "bad_signature", why);
 	}
-	st = adapter->parse(req->body.data ? req->body.data : "", req->body.len, now, req->event,
+	st = adapter->parse(req, &src, now, req->event, (char *)(job + 1), NPSD_MAX_WEBHOOK_ID + 1,
 	    &err);
+	crypto_wipe(&src, sizeof src);
 	if (st == EVENT_INVALID_JSON)
 		return http_error(req, MHD_HTTP_BAD_REQUEST, "invalid_json", err.message);
 	if (st == EVENT_INVALID_FIELD)
 		return http_json(req, MHD_HTTP_UNPROCESSABLE_CONTENT, json_pack("{s:s, s:s, s:s}",
 		    "error", "invalid_field", "field", err.field, "message", err.message));
+	if (req->event->type == EVENT_OTHER)	/* neither a close nor a reopen */
+		return http_json(req, MHD_HTTP_OK, json_pack("{s:s}", "status", "ignored"));
+	if (((char *)(job + 1))[0] == '\0')
+		return http_error(req, MHD_HTTP_BAD_REQUEST, "invalid_json",
+		    "the delivery carries no delivery id");
 
 	job->source = adapter->name;
 	job->delivery_id = (char *)(job + 1);

@@ -1,4 +1,5 @@
-/* hooks.h - the interface every ticket-system adapter implements. */
+/* hooks.h - the interface every ticket-system adapter implements, and the
+ * checks they share. */
 #ifndef NPSD_HOOKS_H
 #define NPSD_HOOKS_H
 
@@ -11,16 +12,34 @@
 
 struct hook_adapter {
 	const char	*name;	/* the {source} of /hooks/{source} */
-	/* Checks the system's own authentication and yields its delivery id.
-	 * 0 when authentic; -1 with a reason for the 401 answer. */
+	/* Checks the system's own authentication: 0 when authentic, -1 with
+	 * a reason for the 401 answer. */
 	int		(*authenticate)(struct request *, const struct source_config *,
-			    time_t now, char *delivery_id, size_t idlen, char *why,
-			    size_t whylen);
-	/* Maps the body to the common event. */
-	enum event_status (*parse)(const char *body, size_t len, time_t now, struct event *,
-			    struct event_error *);
+			    time_t now, char *why, size_t whylen);
+	/* Maps the body to the common event and names the delivery, so a
+	 * repeated delivery is recognised. */
+	enum event_status (*parse)(struct request *, const struct source_config *, time_t now,
+			    struct event *, char *delivery_id, size_t idlen, struct event_error *);
 };
 
-extern const struct hook_adapter hook_generic;
+extern const struct hook_adapter hook_generic, hook_zendesk, hook_freshdesk, hook_jira,
+    hook_zammad, hook_glpi, hook_znuny;
+
+enum hook_encoding { HOOK_HEX, HOOK_BASE64 };
+
+/* 1 when given (hex or base64) equals HMAC-digest(secret, a || b) under any
+ * of the source's secrets; compared in constant time. */
+int	hook_hmac_matches(const struct source_config *, const char *digest,
+    enum hook_encoding, const char *given, const void *a, size_t alen, const void *b,
+    size_t blen);
+/* 1 when Authorization is "Bearer SECRET" or Basic with SECRET as the
+ * password, for any of the source's secrets. */
+int	hook_token_matches(struct request *, const struct source_config *);
+/* 1 when a timestamp (Unix seconds or RFC 3339) is within tolerance. */
+int	hook_timestamp_fresh(const char *ts, time_t now, long long tolerance);
+/* 1 when status is in the comma separated list (case-insensitive). */
+int	hook_status_in(const char *status, const char *list);
+/* Fills "Given Family" from two parts, either of which may be empty. */
+void	hook_join_name(char *out, size_t outlen, const char *first, const char *last);
 
 #endif

@@ -7,7 +7,7 @@
 #define NPSD_MAX_FORM_BODY         16384     /* bytes of an answer form */
 #define NPSD_MAX_COMMENT           4000      /* bytes of an answer comment */
 #define NPSD_MAX_FIELD             512       /* bytes of any text field of an event */
-#define NPSD_MAX_ID                128       /* bytes of ticket, agent, team ids */
+#define NPSD_MAX_ID                254       /* bytes of ids (an e-mail address may be one) */
 #define NPSD_MAX_EMAIL             254       /* RFC 5321 path limit */
 #define NPSD_MAX_SECRETS           8         /* secrets per source (rotation) */
 #define NPSD_MAX_SOURCES           16
