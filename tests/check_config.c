@@ -156,6 +156,11 @@ START_TEST(errors_name_section_and_key)
 	    "[survey] resurvey_after_reopen");
 	expect_error("[source.generic]\nsecret = whsec_short\n", "[source.generic] secret");
 	expect_error("[source.nosuch]\nsecret = x\n", "[source.nosuch] secret");
+	expect_error("[source.zendesk]\nsecret = short\n", "[source.zendesk] secret");
+	expect_error("[source.zendesk]\nteam_field = x\n", "[source.zendesk] team_field");
+	expect_error("[source.jira]\ntolerance = 5m\n", "[source.jira] tolerance");
+	expect_error("[source.glpi]\ntolerance = 2d\n", "[source.glpi] tolerance");
+	expect_error("[source.generic]\nclose_statuses = x\n", "[source.generic] close_statuses");
 	expect_error("[nosuch]\nkey = 1\n", "[nosuch]");
 	expect_error("[retention]\npersonal_data = forever\n", "[retention] personal_data");
 	expect_error("[alerts]\ndetractors = sometimes\n", "[alerts] detractors");
