@@ -117,7 +117,17 @@ GLPI_TS=$(( $(date +%s) - 7200 )) hook glpi "$FIX/glpi/solved.json"
 check "glpi: a timestamp two hours old is 401" 401 "$STATUS"
 hook znuny "$FIX/znuny/no-email.json"
 check "znuny: a customer without address is 422" Ticket.CustomerUser.UserEmail "$(json_field "$RESPONSE" field)"
-check "the non-ASCII customer name survives" "Émily Adams" "$(sql "SELECT requester_name FROM surveys WHERE source = 'zammad'")"
+hook freshdesk "$FIX/freshdesk/no-email.json"
+check "freshdesk: no requester address is 422" requester.email "$(json_field "$RESPONSE" field)"
+hook glpi "$FIX/glpi/no-email.json"
+check "glpi: no requester address is 422" requester.email "$(json_field "$RESPONSE" field)"
+hook znuny "$FIX/znuny/unassigned.json"
+check "znuny: a ticket without owner is 422" Ticket.Owner "$(json_field "$RESPONSE" field)"
+for pair in "zammad|Émily Adams" "jira|Zoë Jansen" "glpi|Daan Müller" "znuny|Marieke Pëters" "zendesk|Anouk Dekker"; do
+	src=${pair%%|*}
+	check "$src: the requester's name survives as sent" "${pair#*|}" "$(sql "SELECT requester_name FROM surveys WHERE source = '$src' ORDER BY id LIMIT 1")"
+done
+check "refused deliveries stored nothing" 0 "$(sql "SELECT count(*) FROM surveys WHERE ticket_id IN ('35437', '35438', '1090', '1091', 'ITSD-418', 'ITSD-419', '10082', '10083', '2148', '2149', '2026112210000016', '2026112210000017')")"
 
 # a close after the reopen is a new close with its own survey
 hook zammad "$FIX/zammad/closed.json" delivery-zammad-3
