@@ -13,6 +13,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "message.h"
+#include "policy.h"
 
 pthread_rwlock_t config_reload_lock = PTHREAD_RWLOCK_INITIALIZER;
 
@@ -680,6 +681,12 @@ config_load(struct config *cfg, const char *file, char *err, size_t errlen)
 		snprintf(err, errlen, "%s line %d: not a section, key = value, or comment",
 		    file, rc);
 		return -1;
+	}
+	{
+		struct policy pol;	/* the exclusion patterns must compile */
+		if (policy_load(&pol, cfg, err, errlen) == -1)
+			return -1;
+		policy_free(&pol);
 	}
 	if (cfg->transport == TRANSPORT_SMTP && !cfg->starttls_required &&
 	    !transport_is_loopback(cfg->transport_target)) {

@@ -20,7 +20,7 @@ static struct intake_job *queue_head, *queue_tail;
 static int intake_stopping, intake_running;
 static pthread_t intake_thread;
 static sqlite3 *intake_db;
-static struct survey_policy intake_policy;
+static struct policy intake_policy;
 static void (*intake_on_scheduled)(void);
 
 static void
@@ -94,7 +94,7 @@ intake_main(void *arg)
 }
 
 int
-intake_start(const char *db_path, int synchronous, const struct survey_policy *pol,
+intake_start(const char *db_path, int synchronous, const struct policy *pol,
     void (*on_scheduled)(void))
 {
 	char err[256];

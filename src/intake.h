@@ -23,7 +23,7 @@ struct intake_job {
 
 /* on_scheduled is called (from the writer thread) after a commit that
  * scheduled at least one survey. */
-int	intake_start(const char *db_path, int synchronous, const struct survey_policy *,
+int	intake_start(const char *db_path, int synchronous, const struct policy *,
     void (*on_scheduled)(void));
 /* Queues the job; its on_done runs once its transaction committed or
  * failed. -1 when the writer is stopping (nothing was queued). */

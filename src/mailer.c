@@ -21,6 +21,7 @@
 #include "maildir.h"
 #include "mailer.h"
 #include "smtp.h"
+#include "survey.h"
 #include "survey_mail.h"
 
 static pthread_mutex_t mailer_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -80,6 +81,20 @@ queue_survey(long long id, time_t now)
 	s.language = col(row, 5);
 	s.agent_name = col(row, 6);
 	s.team_name = col(row, 7);
+	/* Two closes inside one delay both passed intake; the later one
+	 * yields to the fatigue limits now that the first was mailed. */
+	if (mcfg->cooldown > 0 && survey_count_recent(mdb, s.requester_email,
+	    (long long)now - mcfg->cooldown, 0, id) > 0) {
+		sqlite3_finalize(row);
+		return update_one("UPDATE surveys SET state = 'cancelled', reason = 'cooldown' "
+		    "WHERE id = ?", id);
+	}
+	if (mcfg->max_per_30d > 0 && survey_count_recent(mdb, s.requester_email,
+	    (long long)now - 30LL * 86400, 0, id) >= mcfg->max_per_30d) {
+		sqlite3_finalize(row);
+		return update_one("UPDATE surveys SET state = 'cancelled', reason = 'capped' "
+		    "WHERE id = ?", id);
+	}
 	if (crypto_token_new(token) == -1) {
 		sqlite3_finalize(row);
 		return SQLITE_ERROR;

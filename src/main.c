@@ -17,6 +17,7 @@
 #include "intake.h"
 #include "log.h"
 #include "mailer.h"
+#include "policy.h"
 #include "template.h"
 
 #define EXIT_RUNTIME	1
@@ -78,7 +79,7 @@ main(int argc, char **argv)
 {
 	const char *file = SYSCONFDIR "/npsd.conf";
 	int explicit_file = 0, check_only = 0, foreground = 0, ch, sig;
-	struct survey_policy policy;
+	struct policy policy;
 	struct config cfg;
 	unsigned port = 0;
 	sigset_t signals;
@@ -140,8 +141,8 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	policy.delay = cfg.delay;
-	policy.resurvey_after_reopen = cfg.resurvey_after_reopen;
+	if (policy_load(&policy, &cfg, err, sizeof err) == -1)
+		fatalx("%s", err);
 	if (mailer_start(&cfg) == -1)
 		fatalx("[mail] transport: the mailer cannot start");
 	if (intake_start(cfg.db_path, cfg.synchronous, &policy, mailer_wake) == -1)
@@ -168,6 +169,7 @@ main(int argc, char **argv)
 	intake_stop();
 	http_stop();
 	mailer_stop();
+	policy_free(&policy);
 	templates_free();
 	config_free(&cfg);
 	curl_global_cleanup();

@@ -17,8 +17,10 @@
 #include "crypto.h"
 #include "db.h"
 #include "event.h"
+#include "message.h"
 #include "report.h"
 #include "signature.h"
+#include "survey.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
@@ -37,7 +39,9 @@ usage(void)
 	    "         [--last DURATION] [--team ID] [--agent ID] [--interval week|month]\n"
 	    "         [--format table|json|csv]\n"
 	    "  send-test-event [--url URL] [--to ADDRESS] [--name NAME] [--ticket ID]\n"
-	    "         [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n");
+	    "         [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n"
+	    "  survey show TICKET [--source NAME]\n"
+	    "  suppress add|remove|check ADDRESS | suppress list\n");
 	exit(EXIT_USAGE);
 }
 
@@ -323,6 +327,220 @@ cmd_send_test_event(int argc, char **argv)
 	return status >= 200 && status < 300 ? 0 : EXIT_RUNTIME;
 }
 
+static sqlite3 *
+open_db(struct config *cfg)
+{
+	char err[512];
+	sqlite3 *db;
+
+	load_config(cfg);
+	if ((db = db_open(cfg->db_path, cfg->synchronous, 0, err, sizeof err)) == NULL) {
+		fprintf(stderr, "npsctl: [database] path: %s\n", err);
+		config_free(cfg);
+		exit(EXIT_RUNTIME);
+	}
+	return db;
+}
+
+static void
+print_time(const char *label, sqlite3_stmt *st, int col)
+{
+	char when[32];
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return;
+	event_format_time((time_t)sqlite3_column_int64(st, col), when, sizeof when);
+	printf("    %-9s %s\n", label, when);
+}
+
+static const char *
+text_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	return s ? (const char *)s : "";
+}
+
+static int
+cmd_survey_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "source", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *source = NULL, *ticket;
+	struct config cfg;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int ch, found = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's': source = optarg; break;
+		case 'c': config_file = optarg; config_explicit = 1; break;
+		default: usage();
+		}
+	}
+	if (optind + 1 != argc)
+		usage_error("%s", "survey show: give one ticket id");
+	ticket = argv[optind];
+	db = open_db(&cfg);
+
+	st = db_prepare(db, "SELECT received_at, source, delivery_id, outcome, reason "
+	    "FROM deliveries WHERE ticket_id = ?1 AND (?2 IS NULL OR source = ?2) "
+	    "ORDER BY received_at, delivery_id");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
+	if (source != NULL)
+		sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char when[32];
+
+		if (!found++)
+			printf("Ticket %s: events received\n", ticket);
+		event_format_time((time_t)sqlite3_column_int64(st, 0), when, sizeof when);
+		printf("  %s  %-9s delivery %.40s: %s%s%s%s\n", when, text_col(st, 1),
+		    text_col(st, 2), text_col(st, 3), *text_col(st, 4) ? " (" : "",
+		    text_col(st, 4), *text_col(st, 4) ? ")" : "");
+	}
+	sqlite3_finalize(st);
+
+	st = db_prepare(db, "SELECT s.public_id, s.source, s.close_seq, s.state, s.agent_id, "
+	    "s.team_id, s.closed_at, s.created_at, s.send_at, s.sent_at, s.expires_at, "
+	    "a.answered_at, a.score, a.flagged, s.reason FROM surveys s "
+	    "LEFT JOIN answers a ON a.survey = s.id "
+	    "WHERE s.ticket_id = ?1 AND (?2 IS NULL OR s.source = ?2) ORDER BY s.id");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
+	if (source != NULL)
+		sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		found++;
+		printf("Survey %s (%s, close %d): %s%s%s%s\n", text_col(st, 0), text_col(st, 1),
+		    sqlite3_column_int(st, 2), text_col(st, 3), *text_col(st, 14) ? " (" : "",
+		    text_col(st, 14), *text_col(st, 14) ? ")" : "");
+		printf("    agent     %s, team %s\n", text_col(st, 4),
+		    *text_col(st, 5) ? text_col(st, 5) : "(none)");
+		print_time("closed", st, 6);
+		print_time("accepted", st, 7);
+		if (strcmp(text_col(st, 3), "scheduled") == 0)
+			print_time("send at", st, 8);
+		print_time("sent", st, 9);
+		print_time("expires", st, 10);
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+			print_time("answered", st, 11);
+			printf("    score     %d%s\n", sqlite3_column_int(st, 12),
+			    sqlite3_column_int(st, 13) ? " (flagged as automated)" : "");
+		}
+	}
+	sqlite3_finalize(st);
+	db_close(db);
+	config_free(&cfg);
+	if (!found) {
+		fprintf(stderr, "npsctl: no events or surveys for ticket %s\n", ticket);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
+	db_close(db);
+	config_free(&cfg);
+	return EXIT_RUNTIME;
+}
+
+static int
+cmd_suppress(int argc, char **argv)
+{
+	const char *action, *address = NULL;
+	char hash[65];
+	struct config cfg;
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db;
+	int rc = 0;
+
+	if (argc < 2)
+		usage_error("%s", "suppress: add, remove, check or list");
+	action = argv[1];
+	if (strcmp(action, "list") == 0) {
+		if (argc != 2)
+			usage_error("%s", "suppress list takes no address");
+	} else if (strcmp(action, "add") == 0 || strcmp(action, "remove") == 0 ||
+	    strcmp(action, "check") == 0) {
+		if (argc != 3)
+			usage_error("suppress %s: give one address", action);
+		address = argv[2];
+		if (!message_address_valid(address))
+			usage_error("suppress %s: \"%s\" is not an e-mail address", action, address);
+		survey_address_hash(address, hash);
+	} else {
+		usage_error("suppress: unknown action \"%s\"", action);
+	}
+	db = open_db(&cfg);
+	if (strcmp(action, "list") == 0) {
+		st = db_prepare(db, "SELECT address_hash, reason, created_at FROM suppressions "
+		    "ORDER BY created_at");
+		while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+			char when[32];
+			event_format_time((time_t)sqlite3_column_int64(st, 2), when, sizeof when);
+			printf("%s  %-12s %s\n", when, text_col(st, 1), text_col(st, 0));
+		}
+	} else if (strcmp(action, "check") == 0) {
+		st = db_prepare(db, "SELECT reason, created_at FROM suppressions WHERE "
+		    "address_hash = ?");
+		if (st != NULL) {
+			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				char when[32];
+				event_format_time((time_t)sqlite3_column_int64(st, 1), when, sizeof when);
+				printf("suppressed (%s, since %s)\n", text_col(st, 0), when);
+			} else {
+				printf("not suppressed\n");
+				rc = 1;
+			}
+		}
+	} else if (db_begin(db) == SQLITE_OK) {
+		st = db_prepare(db, strcmp(action, "add") == 0 ?
+		    "INSERT INTO suppressions (address_hash, reason, created_at) "
+		    "VALUES (?1, 'admin', ?2) ON CONFLICT DO NOTHING" :
+		    "DELETE FROM suppressions WHERE address_hash = ?1");
+		if (st != NULL) {
+			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+			if (strcmp(action, "add") == 0)
+				sqlite3_bind_int64(st, 2, (long long)time(NULL));
+			if (sqlite3_step(st) == SQLITE_DONE) {
+				printf("%s\n", sqlite3_changes(db) == 0 ? "unchanged" :
+				    strcmp(action, "add") == 0 ? "suppressed" : "removed");
+				sqlite3_finalize(st);
+				st = NULL;
+				if (strcmp(action, "add") == 0) {
+					/* surveys still waiting are not sent any more */
+					st = db_prepare(db, "UPDATE surveys SET state = 'cancelled', "
+					    "reason = 'suppressed' WHERE state = 'scheduled' AND "
+					    "queued = 0 AND lower(requester_email) = lower(?)");
+					if (st != NULL) {
+						sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
+						sqlite3_step(st);
+					}
+				}
+			}
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (db_commit(db) != SQLITE_OK)
+			rc = EXIT_RUNTIME;
+	} else {
+		rc = EXIT_RUNTIME;
+	}
+	if (st == NULL && rc == EXIT_RUNTIME)
+		fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	db_close(db);
+	config_free(&cfg);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -346,6 +564,10 @@ main(int argc, char **argv)
 		return cmd_report(argc - i, argv + i);
 	if (strcmp(argv[i], "send-test-event") == 0)
 		return cmd_send_test_event(argc - i, argv + i);
+	if (strcmp(argv[i], "survey") == 0 && i + 1 < argc && strcmp(argv[i + 1], "show") == 0)
+		return cmd_survey_show(argc - i - 1, argv + i + 1);
+	if (strcmp(argv[i], "suppress") == 0)
+		return cmd_suppress(argc - i, argv + i);
 	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
 	return EXIT_USAGE;
 }

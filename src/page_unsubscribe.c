@@ -53,7 +53,7 @@ suppress(const char *email, time_t now)
 		goto fail;
 	sqlite3_finalize(st);
 	/* surveys still waiting for their moment are not sent any more */
-	st = db_prepare(db, "UPDATE surveys SET state = 'cancelled' WHERE state = 'scheduled' "
+	st = db_prepare(db, "UPDATE surveys SET state = 'cancelled', reason = 'unsubscribed' WHERE state = 'scheduled' "
 	    "AND queued = 0 AND lower(requester_email) = lower(?)");
 	if (st == NULL)
 		goto fail;

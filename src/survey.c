@@ -14,6 +14,27 @@
 #include "db.h"
 #include "survey.h"
 
+long long
+survey_count_recent(sqlite3 *db, const char *email, long long since, int pending,
+    long long except_id)
+{
+	sqlite3_stmt *st = db_cached(db, "SELECT count(*) FROM surveys WHERE "
+	    "lower(requester_email) = lower(?1) AND id != ?4 AND ((sent_at IS NOT NULL AND "
+	    "sent_at >= ?2) OR (state = 'scheduled' AND (?3 OR queued = 1)))");
+	long long n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int(st, 3, pending);
+	sqlite3_bind_int64(st, 4, except_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	db_done(st);
+	return n;
+}
+
 void
 survey_address_hash(const char *email, char out[65])
 {
@@ -86,7 +107,7 @@ skip(struct intake_result *res, const char *reason)
 }
 
 static int
-intake_closed(sqlite3 *db, const struct survey_policy *pol, const char *source,
+intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
     const struct event *ev, time_t now, struct intake_result *res)
 {
 	char snow[24], sticket[24], sseq[24], ssend[24], sclosed[24], sself[24], hash[65];
@@ -137,6 +158,25 @@ intake_closed(sqlite3 *db, const struct survey_policy *pol, const char *source,
 		return skip(res, "suppressed");
 	if (ev->agent_email[0] != '\0' && strcasecmp(ev->agent_email, ev->requester_email) == 0)
 		return skip(res, "self");
+	if (policy_excluded(pol, ev->requester_email, ev->category, ev->team_id) ||
+	    (ev->team_name[0] != '\0' && policy_excluded(pol, "", "", ev->team_name)))
+		return skip(res, "excluded");
+	if (!policy_sampled_in(source, ev->ticket_id, pol->sample))
+		return skip(res, "sampled_out");
+	if (pol->cooldown > 0) {
+		n = survey_count_recent(db, ev->requester_email, (long long)now - pol->cooldown, 1, 0);
+		if (n < 0)
+			return sqlite3_errcode(db);
+		if (n > 0)
+			return skip(res, "cooldown");
+	}
+	if (pol->max_per_30d > 0) {
+		n = survey_count_recent(db, ev->requester_email, (long long)now - 30LL * 86400, 1, 0);
+		if (n < 0)
+			return sqlite3_errcode(db);
+		if (n >= pol->max_per_30d)
+			return skip(res, "capped");
+	}
 
 	send_at = ev->closed_at + (time_t)pol->delay;
 	if (send_at < now)
@@ -189,8 +229,8 @@ intake_reopened(sqlite3 *db, const char *source, const struct event *ev, time_t 
 	    "AND state = 'scheduled')", NULL, 2, snow, sticket);
 	if (rc != SQLITE_OK)
 		return rc;
-	rc = run(db, "UPDATE surveys SET state = 'cancelled' WHERE ticket = ? AND "
-	    "state = 'scheduled' RETURNING id", &cancelled, 1, sticket);
+	rc = run(db, "UPDATE surveys SET state = 'cancelled', reason = 'reopened' WHERE "
+	    "ticket = ? AND state = 'scheduled' RETURNING id", &cancelled, 1, sticket);
 	if (rc != SQLITE_OK && rc != SQLITE_NOTFOUND)
 		return rc;
 	res->outcome = rc == SQLITE_OK ? INTAKE_CANCELLED : INTAKE_IGNORED;
@@ -198,7 +238,7 @@ intake_reopened(sqlite3 *db, const char *source, const struct event *ev, time_t 
 }
 
 int
-survey_intake(sqlite3 *db, const struct survey_policy *pol, const char *source,
+survey_intake(sqlite3 *db, const struct policy *pol, const char *source,
     const char *delivery_id, const struct event *ev, time_t now, struct intake_result *res)
 {
 	char snow[24];
@@ -207,9 +247,9 @@ survey_intake(sqlite3 *db, const struct survey_policy *pol, const char *source,
 
 	memset(res, 0, sizeof *res);
 	num(snow, sizeof snow, now);
-	rc = run(db, "INSERT INTO deliveries (source, delivery_id, received_at, outcome) "
-	    "VALUES (?, ?, ?, '') ON CONFLICT DO NOTHING RETURNING 1", &inserted, 3, source,
-	    delivery_id, snow);
+	rc = run(db, "INSERT INTO deliveries (source, delivery_id, received_at, outcome, "
+	    "ticket_id) VALUES (?, ?, ?, '', ?) ON CONFLICT DO NOTHING RETURNING 1", &inserted, 4,
+	    source, delivery_id, snow, ev->ticket_id);
 	if (rc == SQLITE_NOTFOUND) {
 		res->outcome = INTAKE_DUPLICATE;
 		return SQLITE_OK;
@@ -222,6 +262,7 @@ survey_intake(sqlite3 *db, const struct survey_policy *pol, const char *source,
 		rc = intake_reopened(db, source, ev, now, res);
 	if (rc != SQLITE_OK)
 		return rc;
-	return run(db, "UPDATE deliveries SET outcome = ? WHERE source = ? AND delivery_id = ?",
-	    NULL, 3, survey_outcome_name(res->outcome), source, delivery_id);
+	return run(db, "UPDATE deliveries SET outcome = ?, reason = ? WHERE source = ? AND "
+	    "delivery_id = ?", NULL, 4, survey_outcome_name(res->outcome), res->reason, source,
+	    delivery_id);
 }

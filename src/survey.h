@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "event.h"
+#include "policy.h"
 
 enum intake_outcome {
 	INTAKE_SCHEDULED,
@@ -23,16 +24,16 @@ struct intake_result {
 	time_t		 send_at;
 };
 
-struct survey_policy {
-	long long	 delay;
-	int		 resurvey_after_reopen;
-};
-
 /* Applies one event inside the caller's write transaction: records the
  * delivery, then schedules, skips or cancels. Returns SQLITE_OK or the
  * SQLite error that stopped it. */
-int	survey_intake(sqlite3 *, const struct survey_policy *, const char *source,
+int	survey_intake(sqlite3 *, const struct policy *, const char *source,
     const char *delivery_id, const struct event *, time_t now, struct intake_result *);
+/* Surveys mailed to this address since `since` or on their way (in the
+ * outbox), plus those still waiting for their moment when pending is set;
+ * -1 on a database error. */
+long long survey_count_recent(sqlite3 *, const char *email, long long since, int pending,
+    long long except_id);
 /* SHA-256 hex of the address in lower case: how suppressions are kept. */
 void	survey_address_hash(const char *email, char out[65]);
 const char *survey_outcome_name(enum intake_outcome);
