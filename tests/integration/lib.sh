@@ -130,9 +130,9 @@ reopened_event() {
 
 sql() { sqlite3 -cmd '.timeout 5000' "$WORK/npsd.db" "$1"; }
 
-# wait_for COMMAND...: up to 20 s
+# wait_for COMMAND...: up to 60 s
 wait_for() {
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 600); do
 		if "$@"; then return 0; fi
 		sleep 0.1
 	done
