@@ -2,6 +2,7 @@
  * tokens, base64 and constant-time comparison. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,18 @@ crypto_sha256_hex(const void *msg, size_t len, char out[CRYPTO_SHA256_HEX])
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[2 * CRYPTO_SHA256_LEN] = '\0';
+}
+
+void
+crypto_address_hash(const char *email, char out[CRYPTO_SHA256_HEX])
+{
+	char lower[NPSD_MAX_EMAIL + 1];
+	size_t i;
+
+	for (i = 0; email[i] != '\0' && i < NPSD_MAX_EMAIL; i++)
+		lower[i] = (char)tolower((unsigned char)email[i]);
+	crypto_sha256_hex(lower, i, out);
+	crypto_wipe(lower, sizeof lower);
 }
 
 int

@@ -15,6 +15,9 @@ int	crypto_hmac_sha256(const void *key, size_t keylen, const void *msg,
 int	crypto_hmac(const char *digest, const void *key, size_t keylen, const void *a,
     size_t alen, const void *b, size_t blen, unsigned char *out);
 void	crypto_hex(const unsigned char *in, size_t len, char *out);
+/* SHA-256 hex of an address in lower case: how suppressed addresses are
+ * kept, so the list never holds an address. */
+void	crypto_address_hash(const char *email, char out[CRYPTO_SHA256_HEX]);
 void	crypto_sha256_hex(const void *msg, size_t len, char out[CRYPTO_SHA256_HEX]);
 /* 1 when equal; time depends only on len. */
 int	crypto_equal(const void *a, const void *b, size_t len);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "db.h"
 #include "limits.h"
 #include "log.h"
@@ -92,6 +93,23 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 	return 0;
 }
 
+/* sha256_lower(text): how suppressed addresses are kept, for queries that
+ * compare surveys with the suppression list. */
+static void
+sql_sha256_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	char hex[CRYPTO_SHA256_HEX];
+
+	(void)argc;
+	if (s == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	crypto_address_hash((const char *)s, hex);
+	sqlite3_result_text(ctx, hex, -1, SQLITE_TRANSIENT);
+}
+
 sqlite3 *
 db_open(const char *path, int synchronous, int do_migrate, char *err, size_t errlen)
 {
@@ -110,6 +128,8 @@ db_open(const char *path, int synchronous, int do_migrate, char *err, size_t err
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, NPSD_BUSY_TIMEOUT_MS);
+	sqlite3_create_function(db, "sha256_lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	    sql_sha256_lower, NULL, NULL);
 	sqlite3_extended_result_codes(db, 0);
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, sync_pragma[synchronous], NULL, NULL, NULL) != SQLITE_OK ||

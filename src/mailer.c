@@ -54,9 +54,9 @@ col(sqlite3_stmt *st, int i)
 
 static int update_one(const char *sql, long long param);
 
-/* Composes and queues one due survey; returns SQLite rc. */
+/* Composes and queues one due survey, or its reminder; returns SQLite rc. */
 static int
-queue_survey(long long id, time_t now)
+queue_survey(long long id, int reminder, time_t now)
 {
 	struct survey_mail s;
 	char token[23], hash[CRYPTO_SHA256_HEX], message_id[256];
@@ -81,15 +81,16 @@ queue_survey(long long id, time_t now)
 	s.language = col(row, 5);
 	s.agent_name = col(row, 6);
 	s.team_name = col(row, 7);
+	s.reminder = reminder;
 	/* Two closes inside one delay both passed intake; the later one
 	 * yields to the fatigue limits now that the first was mailed. */
-	if (mcfg->cooldown > 0 && survey_count_recent(mdb, s.requester_email,
+	if (!reminder && mcfg->cooldown > 0 && survey_count_recent(mdb, s.requester_email,
 	    (long long)now - mcfg->cooldown, 0, id) > 0) {
 		sqlite3_finalize(row);
 		return update_one("UPDATE surveys SET state = 'cancelled', reason = 'cooldown' "
 		    "WHERE id = ?", id);
 	}
-	if (mcfg->max_per_30d > 0 && survey_count_recent(mdb, s.requester_email,
+	if (!reminder && mcfg->max_per_30d > 0 && survey_count_recent(mdb, s.requester_email,
 	    (long long)now - 30LL * 86400, 0, id) >= mcfg->max_per_30d) {
 		sqlite3_finalize(row);
 		return update_one("UPDATE surveys SET state = 'cancelled', reason = 'capped' "
@@ -113,24 +114,38 @@ queue_survey(long long id, time_t now)
 
 	if ((rc = db_begin(mdb)) != SQLITE_OK)
 		goto out;
-	st = db_prepare(mdb, "UPDATE surveys SET token_hash = ?, queued = 1 WHERE id = ? AND "
-	    "state = 'scheduled' AND queued = 0");
+	st = db_prepare(mdb, reminder ?
+	    "UPDATE surveys SET reminded_at = ?2 WHERE id = ?1 AND state = 'sent' AND "
+	    "reminded_at IS NULL" :
+	    "UPDATE surveys SET queued = 1 WHERE id = ?1 AND state = 'scheduled' AND queued = 0");
+	if (st == NULL) {
+		rc = SQLITE_ERROR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (reminder)
+		sqlite3_bind_int64(st, 2, now);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_changes(mdb) == 0) {	/* cancelled or answered meanwhile */
+		rc = SQLITE_OK;
+		goto out;
+	}
+	st = db_prepare(mdb, "INSERT INTO tokens (hash, survey, created_at) VALUES (?, ?, ?)");
 	if (st == NULL) {
 		rc = SQLITE_ERROR;
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, now);
 	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
 		goto out;
 	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_changes(mdb) == 0) {	/* cancelled meanwhile */
-		rc = SQLITE_OK;
-		goto out;
-	}
 	st = db_prepare(mdb, "INSERT INTO outbox (survey, recipient, message_id, message, state, "
-	    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)");
+	    "next_attempt_at, created_at, kind) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)");
 	if (st == NULL) {
 		rc = SQLITE_ERROR;
 		goto out;
@@ -141,6 +156,7 @@ queue_survey(long long id, time_t now)
 	sqlite3_bind_blob(st, 4, msg.data, (int)msg.len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_text(st, 7, reminder ? "reminder" : "survey", -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
 		goto out;
 	sqlite3_finalize(st);
@@ -178,8 +194,44 @@ queue_due_surveys(time_t now)
 		ids[n++] = sqlite3_column_int64(due, 0);
 	sqlite3_finalize(due);
 	for (int i = 0; i < n; i++) {
-		if (queue_survey(ids[i], now) != SQLITE_OK) {
+		if (queue_survey(ids[i], 0, now) != SQLITE_OK) {
 			log_warnx("mailer: cannot queue a survey: %s", sqlite3_errmsg(mdb));
+			break;
+		}
+		queued++;
+	}
+	return queued;
+}
+
+/* The one reminder, for sent surveys still unanswered after [survey]
+ * reminder and not yet expired; an address that opted out meanwhile gets
+ * none. */
+static int
+queue_reminders(time_t now)
+{
+	long long ids[NPSD_MAILER_BATCH];
+	sqlite3_stmt *due;
+	int n = 0, queued = 0;
+
+	if (mcfg->reminder <= 0)
+		return 0;
+	if (update_one("UPDATE surveys SET reminded_at = 0 WHERE state = 'sent' AND "
+	    "reminded_at IS NULL AND sha256_lower(requester_email) IN "
+	    "(SELECT address_hash FROM suppressions)", 0) != SQLITE_OK)
+		log_warnx("mailer: reminders: %s", sqlite3_errmsg(mdb));
+	due = db_prepare(mdb, "SELECT id FROM surveys WHERE state = 'sent' AND "
+	    "reminded_at IS NULL AND sent_at <= ? AND expires_at > ? ORDER BY sent_at LIMIT ?");
+	if (due == NULL)
+		return -1;
+	sqlite3_bind_int64(due, 1, (long long)now - mcfg->reminder);
+	sqlite3_bind_int64(due, 2, now);
+	sqlite3_bind_int(due, 3, NPSD_MAILER_BATCH);
+	while (n < NPSD_MAILER_BATCH && sqlite3_step(due) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(due, 0);
+	sqlite3_finalize(due);
+	for (int i = 0; i < n; i++) {
+		if (queue_survey(ids[i], 1, now) != SQLITE_OK) {
+			log_warnx("mailer: cannot queue a reminder: %s", sqlite3_errmsg(mdb));
 			break;
 		}
 		queued++;
@@ -367,6 +419,7 @@ mailer_main(void *arg)
 
 		busy = queue_due_surveys(now) > 0;
 		expire_surveys(now);
+		busy |= queue_reminders(now) > 0;
 		busy |= send_due(now) > 0;
 
 		pthread_mutex_lock(&mailer_lock);

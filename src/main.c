@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -143,6 +144,11 @@ main(int argc, char **argv)
 
 	if (policy_load(&policy, &cfg, err, sizeof err) == -1)
 		fatalx("%s", err);
+	if (policy.window.zone[0] != '\0') {
+		/* before any thread starts: local time is the window's zone */
+		setenv("TZ", policy.window.zone, 1);
+		tzset();
+	}
 	if (mailer_start(&cfg) == -1)
 		fatalx("[mail] transport: the mailer cannot start");
 	if (intake_start(cfg.db_path, cfg.synchronous, &policy, mailer_wake) == -1)

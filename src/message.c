@@ -145,13 +145,46 @@ message_encode_phrase(struct buf *b, const char *s, size_t used)
 	return encode_words(b, s, used);
 }
 
+/* Printable ASCII folded at spaces so no line passes 78 characters;
+ * -1 when a single word is too long for that. */
+static int
+fold_ascii(struct buf *b, const char *s, size_t used)
+{
+	size_t col = used;
+
+	while (*s != '\0') {
+		size_t spaces = strspn(s, " "), word = strcspn(s + spaces, " ");
+
+		if (word > 76)
+			return -1;
+		/* fold by putting CRLF before the white space of the next word */
+		if (col > used && spaces > 0 && col + spaces + word > 78) {
+			if (buf_puts(b, "\r\n") == -1)
+				return -1;
+			col = 0;
+		}
+		if (buf_append(b, s, spaces + word) == -1)
+			return -1;
+		col += spaces + word;
+		s += spaces + word;
+	}
+	return 0;
+}
+
 int
 message_encode_unstructured(struct buf *b, const char *s, size_t used)
 {
+	size_t mark = b->len;
+
 	if (message_has_controls(s))
 		return -1;
-	if (is_printable_ascii(s) && used + strlen(s) <= 78 && strstr(s, "=?") == NULL)
-		return buf_puts(b, s);
+	if (is_printable_ascii(s) && strstr(s, "=?") == NULL) {
+		if (fold_ascii(b, s, used) == 0)
+			return 0;
+		b->len = mark;	/* a word too long to fold: encode instead */
+		if (b->data != NULL)
+			b->data[mark] = '\0';
+	}
 	return encode_words(b, s, used);
 }
 

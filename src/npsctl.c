@@ -473,7 +473,7 @@ cmd_suppress(int argc, char **argv)
 		address = argv[2];
 		if (!message_address_valid(address))
 			usage_error("suppress %s: \"%s\" is not an e-mail address", action, address);
-		survey_address_hash(address, hash);
+		crypto_address_hash(address, hash);
 	} else {
 		usage_error("suppress: unknown action \"%s\"", action);
 	}

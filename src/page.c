@@ -36,8 +36,9 @@ page_find(const char *token, time_t now, struct page_survey *p)
 	crypto_sha256_hex(token, strlen(token), hash);
 	st = db_prepare(db, "SELECT s.id, s.state, s.language, s.ticket_id, s.subject, "
 	    "s.agent_name, s.requester_email, coalesce(s.expires_at, 0), "
-	    "coalesce(a.score, -1), coalesce(a.comment, '') FROM surveys s "
-	    "LEFT JOIN answers a ON a.survey = s.id WHERE s.token_hash = ?");
+	    "coalesce(a.score, -1), coalesce(a.comment, '') FROM tokens t "
+	    "JOIN surveys s ON s.id = t.survey "
+	    "LEFT JOIN answers a ON a.survey = s.id WHERE t.hash = ?");
 	if (st == NULL)
 		return PAGE_ERROR;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto.h"
 #include "db.h"
 #include "log.h"
 #include "page.h"
@@ -40,7 +41,7 @@ suppress(const char *email, time_t now)
 
 	if (db == NULL)
 		return SQLITE_CANTOPEN;
-	survey_address_hash(email, hash);
+	crypto_address_hash(email, hash);
 	if ((rc = db_begin(db)) != SQLITE_OK)
 		return rc;
 	st = db_prepare(db, "INSERT INTO suppressions (address_hash, reason, created_at) "

@@ -109,6 +109,14 @@ policy_load(struct policy *p, const struct config *cfg, char *err, size_t errlen
 	c.which = 2;
 	if (policy_split(cfg->exclude_teams, add_item, &c) == -1)
 		goto fail;
+	{
+		char why[200];
+		if (window_parse(cfg->send_window, &p->window, why, sizeof why) == -1) {
+			snprintf(err, errlen, "[survey] send_window = \"%.80s\": %s", cfg->send_window,
+			    why);
+			goto fail;
+		}
+	}
 	return 0;
 fail:
 	policy_free(p);

@@ -5,6 +5,8 @@
 #include <regex.h>
 #include <stddef.h>
 
+#include "window.h"
+
 #define POLICY_MAX_PATTERNS	32
 #define POLICY_MAX_NAMES	64
 
@@ -20,6 +22,7 @@ struct policy {
 	int		 ncategories;
 	char		*exclude_teams[POLICY_MAX_NAMES];
 	int		 nteams;
+	struct send_window window;
 };
 
 struct config;

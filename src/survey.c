@@ -35,18 +35,6 @@ survey_count_recent(sqlite3 *db, const char *email, long long since, int pending
 	return n;
 }
 
-void
-survey_address_hash(const char *email, char out[65])
-{
-	char lower[NPSD_MAX_EMAIL + 1];
-	size_t i;
-
-	for (i = 0; email[i] != '\0' && i < NPSD_MAX_EMAIL; i++)
-		lower[i] = (char)tolower((unsigned char)email[i]);
-	lower[i] = '\0';
-	crypto_sha256_hex(lower, i, out);
-}
-
 const char *
 survey_outcome_name(enum intake_outcome o)
 {
@@ -150,7 +138,7 @@ intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
 	}
 	num(sticket, sizeof sticket, ticket);
 
-	survey_address_hash(ev->requester_email, hash);
+	crypto_address_hash(ev->requester_email, hash);
 	rc = run(db, "SELECT count(*) FROM suppressions WHERE address_hash = ?", &n, 1, hash);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -181,6 +169,7 @@ intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
 	send_at = ev->closed_at + (time_t)pol->delay;
 	if (send_at < now)
 		send_at = now;
+	send_at = window_next(&pol->window, send_at);
 	if (crypto_token_new(token) == -1)
 		return SQLITE_ERROR;
 	snprintf(public_id, sizeof public_id, "svy_%.16s", token);

@@ -34,8 +34,6 @@ int	survey_intake(sqlite3 *, const struct policy *, const char *source,
  * -1 on a database error. */
 long long survey_count_recent(sqlite3 *, const char *email, long long since, int pending,
     long long except_id);
-/* SHA-256 hex of the address in lower case: how suppressions are kept. */
-void	survey_address_hash(const char *email, char out[65]);
 const char *survey_outcome_name(enum intake_outcome);
 
 #endif

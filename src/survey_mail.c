@@ -25,7 +25,8 @@ survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const
 
 	snprintf(survey_url, sizeof survey_url, "%s/s/%s", cfg->public_url, token);
 	snprintf(unsub_url, sizeof unsub_url, "%s/u/%s", cfg->public_url, token);
-	snprintf(message_id, idlen, "%s.survey@%s", s->public_id, domain);
+	snprintf(message_id, idlen, "%s.%s@%s", s->public_id, s->reminder ? "reminder" : "survey",
+	    domain);
 	{
 		const struct template_var vars[] = {
 			{ "ticket_id", s->ticket_id },
@@ -42,7 +43,8 @@ survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const
 		buf_init(&subject, 1024);
 		buf_init(&text, NPSD_MAX_MESSAGE / 4);
 		buf_init(&html, NPSD_MAX_MESSAGE / 2);
-		if (template_render(lang, TEMPLATE_MAIL_SUBJECT, vars, n, &subject) == -1 ||
+		if (template_render(lang, s->reminder ? TEMPLATE_REMINDER_SUBJECT :
+		    TEMPLATE_MAIL_SUBJECT, vars, n, &subject) == -1 ||
 		    template_render(lang, TEMPLATE_MAIL_TEXT, vars, n, &text) == -1 ||
 		    template_render(lang, TEMPLATE_MAIL_HTML, vars, n, &html) == -1)
 			goto out;

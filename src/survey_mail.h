@@ -12,6 +12,7 @@ struct survey_mail {
 	const char	*ticket_id, *subject;
 	const char	*requester_email, *requester_name, *language;
 	const char	*agent_name, *team_name;
+	int		 reminder;	/* the one reminder: its own subject and id */
 };
 
 /* Renders the templates of the survey's language and builds the message.

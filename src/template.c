@@ -16,7 +16,7 @@ static const char *const languages[] = { "en", "nl" };
 #define NLANG (sizeof languages / sizeof languages[0])
 
 static const char *const files[TEMPLATE_COUNT] = {
-	"mail-subject.txt", "mail.txt", "mail.html", "survey.html", "thanks.html",
+	"mail-subject.txt", "reminder-subject.txt", "mail.txt", "mail.html", "survey.html", "thanks.html",
 	"unsubscribe.html", "unsubscribed.html", "error-400.html", "error-404.html",
 	"error-410.html",
 };
@@ -156,7 +156,7 @@ templates_load(const char *dir, char *err, size_t errlen)
 				snprintf(err, errlen, "%s: %s", path, bad);
 				goto fail;
 			}
-			if (t == TEMPLATE_MAIL_SUBJECT) {
+			if (t == TEMPLATE_MAIL_SUBJECT || t == TEMPLATE_REMINDER_SUBJECT) {
 				/* one line: trailing newline dropped, no other control */
 				size_t n = strlen(fresh[l][t]);
 				while (n > 0 && (fresh[l][t][n - 1] == '\n' || fresh[l][t][n - 1] == '\r'))

@@ -141,6 +141,25 @@ START_TEST(header_injection_is_refused)
 }
 END_TEST
 
+START_TEST(long_ascii_subjects_are_folded_not_encoded)
+{
+	struct buf b;
+
+	buf_init(&b, 1024);
+	ck_assert_int_eq(message_encode_unstructured(&b, "Reminder: how did we do? Your ticket "
+	    "INC-1042: Printer on 3rd floor jams again and again", 9), 0);
+	ck_assert_ptr_null(strstr(b.data, "=?"));
+	ck_assert_ptr_nonnull(strstr(b.data, "\r\n "));
+	ck_assert_str_eq(b.data, "Reminder: how did we do? Your ticket INC-1042: Printer on "
+	    "3rd floor\r\n jams again and again");
+	buf_reset(&b);
+	ck_assert_int_eq(message_encode_unstructured(&b, "x "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 9), 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "=?UTF-8?B?"));
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(encoded_word_lookalikes_in_ascii_are_encoded)
 {
 	struct buf b;
@@ -195,6 +214,7 @@ main(void)
 	tcase_add_test(tc, non_ascii_names_are_encoded_words);
 	tcase_add_test(tc, names_with_specials_are_quoted);
 	tcase_add_test(tc, header_injection_is_refused);
+	tcase_add_test(tc, long_ascii_subjects_are_folded_not_encoded);
 	tcase_add_test(tc, encoded_word_lookalikes_in_ascii_are_encoded);
 	tcase_add_test(tc, quoted_printable);
 	tcase_add_test(tc, addresses);

@@ -73,7 +73,7 @@ START_TEST(survey_mail_in_both_languages)
 {
 	struct config cfg;
 	struct survey_mail s = { "svy_1", "INC-1042", "Printer jams", "jan@example.net",
-		"Jan de Vries", "nl", "Piet Jansen", "Servicedesk" };
+		"Jan de Vries", "nl", "Piet Jansen", "Servicedesk", 0 };
 	char err[512], id[256], url[128];
 	struct buf b;
 
@@ -94,6 +94,14 @@ START_TEST(survey_mail_in_both_languages)
 	}
 	ck_assert_ptr_nonnull(strstr(b.data, "Piet Jansen"));
 	ck_assert_ptr_nonnull(strstr(b.data, "INC-1042"));
+	buf_reset(&b);
+	s.reminder = 1;
+	ck_assert_int_eq(survey_mail_compose(&cfg, &s, "BBBBBBBBBBBBBBBBBBBBBB", 1795168800, id,
+	    sizeof id, &b), 0);
+	ck_assert_str_eq(id, "svy_1.reminder@example.org");
+	ck_assert_ptr_nonnull(strstr(b.data, "Subject: Herinnering:"));
+	ck_assert_ptr_nonnull(strstr(b.data, "/s/BBBBBBBBBBBBBBBBBBBBBB?score=3D10"));
+	s.reminder = 0;
 	buf_reset(&b);
 	s.language = "fr";	/* falls back to default_language */
 	ck_assert_int_eq(survey_mail_compose(&cfg, &s, "AAAAAAAAAAAAAAAAAAAAAA", 1795168800, id,

@@ -125,6 +125,24 @@ close late@example.net
 check "suppressing cancels a survey still waiting" "cancelled|suppressed" "$(sql "SELECT state || '|' || reason FROM surveys WHERE requester_email = 'late@example.net'")"
 stop_npsd
 
+# --- send window: a survey due outside it waits for the next opening
+h=$(( ( $(date -u +%H | sed 's/^0//') + 2 ) % 24 ))
+hh=$(printf %02d "$h")
+write_config "$WORK/window.conf" '[mail]' "transport = maildir:$WORK/mail-window" \
+    '[survey]' 'delay = 0' 'cooldown = 0' "send_window = $hh:00-$hh:30 Mon-Sun UTC" \
+    '[source.generic]' "secret = $SECRET"
+start_npsd "$WORK/window.conf"
+close window@example.net
+check "a close outside the window is scheduled" "202 None" "$(result)"
+check_contains "for the next opening, $hh:00 UTC" "T$hh:00:00Z" "$(json_field "$RESPONSE" send_at)"
+sleep 1.5
+check "and nothing is mailed before it" 0 "$(ls "$WORK/mail-window/new" | wc -l)"
+stop_npsd
+write_config "$WORK/badwin.conf" '[survey]' 'send_window = 18:00-08:00'
+out=$("$NPSD" -n -c "$WORK/badwin.conf" 2>&1); rc=$?
+check "an overnight window is a config error" 3 "$rc"
+check_contains "naming [survey] send_window" "[survey] send_window" "$out"
+
 write_config "$WORK/badre.conf" '[survey]' 'exclude = ([unclosed'
 out=$("$NPSD" -n -c "$WORK/badre.conf" 2>&1); rc=$?
 check "an invalid exclude pattern is a config error" 3 "$rc"

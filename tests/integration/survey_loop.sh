@@ -57,7 +57,10 @@ check "the ticket is named" True "$(field ticket_named)"
 TOKEN=$(field token)
 
 check "the survey is sent" sent "$(sql "SELECT state FROM surveys WHERE ticket_id = 'INC-1042'")"
-check "only the token's hash is stored" 0 "$(sql "SELECT count(*) FROM surveys WHERE token_hash = '$TOKEN' OR public_id = '$TOKEN'")"
+token_hash=$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)
+check "the token's hash is stored" 1 "$(sql "SELECT count(*) FROM tokens WHERE hash = '$token_hash'")"
+check "the token itself is stored nowhere" "0 0" "$(sql "SELECT count(*) FROM tokens WHERE hash = '$TOKEN'") $(sql "SELECT count(*) FROM surveys WHERE public_id = '$TOKEN' OR token_hash = '$TOKEN'")" 
+
 check "the delivered message is blanked in the outbox" 0 "$(sql "SELECT length(message) FROM outbox")"
 
 # GET and HEAD show the page and never record.

@@ -98,7 +98,7 @@ check "refused requests stored no survey" "$surveys" "$(sql "SELECT count(*) FRO
     sqlite3 "$WORK/npsd.db" &
 locker=$!
 sleep 0.5
-printf '%s' "$(closed_event INC-5 jan@example.net)" > "$WORK/body.json"
+printf '%s' "$(closed_event INC-5 locked@example.net)" > "$WORK/body.json"
 ts=$(date +%s)
 sig=$(sign msg_locked "$ts" "$WORK/body.json")
 curl -s -D "$WORK/headers" -o "$WORK/response" -H 'Content-Type: application/json' \
@@ -108,7 +108,7 @@ check_contains "a locked database is 503" " 503" "$(head -n 1 "$WORK/headers")"
 check_contains "with Retry-After" "Retry-After:" "$(cat "$WORK/headers")"
 check "error unavailable" unavailable "$(json_field "$(cat "$WORK/response")" error)"
 wait "$locker"
-post "$(closed_event INC-5 jan@example.net)" msg_locked
+post "$(closed_event INC-5 locked@example.net)" msg_locked
 check "the same delivery succeeds once the lock is gone" 202 "$STATUS"
 
 # a source configured without a secret refuses everything
