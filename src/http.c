@@ -114,6 +114,22 @@ http_text(struct request *req, unsigned status, const char *content_type, const 
 }
 
 enum MHD_Result
+http_too_many(struct request *req, int retry_after)
+{
+	struct MHD_Response *r;
+	char value[16];
+	static const char text[] = "too many requests for unknown links; try again later\n";
+
+	r = MHD_create_response_from_buffer(sizeof text - 1, (void *)text, MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	snprintf(value, sizeof value, "%d", retry_after);
+	MHD_add_response_header(r, "Retry-After", value);
+	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	return queue(req, MHD_HTTP_TOO_MANY_REQUESTS, r);
+}
+
+enum MHD_Result
 http_redirect(struct request *req, const char *location)
 {
 	struct MHD_Response *r;
@@ -169,6 +185,37 @@ media_type_is(const char *header, const char *want)
 	return header[n] == '\0' || header[n] == ';' || header[n] == ' ';
 }
 
+const struct sockaddr *
+http_client_address(struct request *req)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	return ci != NULL ? ci->client_addr : NULL;
+}
+
+/* 1 when a form post comes from another site. Browsers that send
+ * Sec-Fetch-Site are judged by it: with Referrer-Policy no-referrer they
+ * send "Origin: null" even for our own forms. Otherwise the Origin, when
+ * there is one, must be public_url's. Mail clients' one-click unsubscribe
+ * POSTs carry neither. */
+static int
+cross_site(struct request *req)
+{
+	const char *fetch_site = http_header(req, "Sec-Fetch-Site");
+	const char *origin = http_header(req, "Origin");
+	const char *base = req->cfg->public_url, *host;
+	size_t len;
+
+	if (fetch_site != NULL)
+		return strcmp(fetch_site, "same-origin") != 0 && strcmp(fetch_site, "none") != 0;
+	if (origin == NULL)
+		return 0;
+	host = strstr(base, "://");
+	len = host ? (size_t)(strchrnul(host + 3, '/') - base) : strlen(base);
+	return strlen(origin) != len || strncasecmp(origin, base, len) != 0;
+}
+
 static enum MHD_Result
 first_call(struct request *req, const char *url, const char *method)
 {
@@ -201,6 +248,9 @@ first_call(struct request *req, const char *url, const char *method)
 		buf_init(&req->body, (size_t)limit);
 	} else if (req->route->body == BODY_FORM) {
 		buf_init(&req->form.comment, NPSD_MAX_COMMENT);
+		if (cross_site(req))
+			return http_text(req, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8",
+			    "cross-site form posts are refused\n");
 		if (media_type_is(http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
 		    "application/x-www-form-urlencoded"))
 			req->post = MHD_create_post_processor(req->conn, 1024, form_field, &req->form);
@@ -316,6 +366,7 @@ http_start(const struct config *cfg, unsigned *bound_port)
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)NPSD_MAX_CONNECTIONS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)NPSD_PER_IP_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)NPSD_CONNECTION_TIMEOUT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,

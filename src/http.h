@@ -68,6 +68,8 @@ enum MHD_Result http_html(struct request *, unsigned status, const char *html, s
 enum MHD_Result http_text(struct request *, unsigned status, const char *content_type,
     const char *text);
 enum MHD_Result http_redirect(struct request *, const char *location);
+enum MHD_Result http_too_many(struct request *, int retry_after);
+const struct sockaddr *http_client_address(struct request *);
 
 /* Route handlers, one file per group. */
 enum MHD_Result hooks_handle(struct request *);

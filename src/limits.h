@@ -4,8 +4,12 @@
 
 #define NPSD_MAX_BODY_DEFAULT      1048576   /* bytes of a webhook body */
 #define NPSD_MAX_BODY_CEILING      (16 * 1048576)
-#define NPSD_MAX_FORM_BODY         16384     /* bytes of an answer form */
-#define NPSD_MAX_COMMENT           4000      /* bytes of an answer comment */
+#define NPSD_MAX_FORM_BODY         (64 * 1024) /* bytes of an answer form, URL-encoded */
+#define NPSD_MAX_COMMENT_CHARS     2000      /* characters of an answer comment */
+#define NPSD_MAX_COMMENT           (4 * NPSD_MAX_COMMENT_CHARS) /* its bytes in UTF-8 */
+#define NPSD_PER_IP_CONNECTIONS    64        /* open connections per client address */
+#define NPSD_UNKNOWN_TOKEN_LIMIT   20        /* unknown-token requests per client per window */
+#define NPSD_UNKNOWN_TOKEN_WINDOW  60        /* seconds; then 429 until the window ends */
 #define NPSD_MAX_FIELD             512       /* bytes of any text field of an event */
 #define NPSD_MAX_ID                254       /* bytes of ids (an e-mail address may be one) */
 #define NPSD_MAX_EMAIL             254       /* RFC 5321 path limit */

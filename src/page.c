@@ -10,6 +10,7 @@
 #include "db.h"
 #include "log.h"
 #include "page.h"
+#include "ratelimit.h"
 
 static void
 copy_col(sqlite3_stmt *st, int i, char *out, size_t outlen)
@@ -17,6 +18,17 @@ copy_col(sqlite3_stmt *st, int i, char *out, size_t outlen)
 	const unsigned char *s = sqlite3_column_text(st, i);
 
 	snprintf(out, outlen, "%s", s ? (const char *)s : "");
+}
+
+int
+page_throttled(struct request *req, enum MHD_Result *ret)
+{
+	int wait = ratelimit_wait(http_client_address(req), time(NULL));
+
+	if (wait == 0)
+		return 0;
+	*ret = http_too_many(req, wait);
+	return 1;
 }
 
 enum page_lookup
@@ -88,6 +100,8 @@ page_render(struct request *req, unsigned status, const char *lang, enum templat
 enum MHD_Result
 page_lookup_failed(struct request *req, enum page_lookup r, const char *lang)
 {
+	if (r == PAGE_UNKNOWN)
+		ratelimit_note_unknown(http_client_address(req), time(NULL));
 	switch (r) {
 	case PAGE_EXPIRED:
 		return page_render(req, MHD_HTTP_GONE, lang, TEMPLATE_ERROR_410, NULL, 0);

@@ -23,6 +23,9 @@ struct page_survey {
 
 enum page_lookup { PAGE_FOUND, PAGE_UNKNOWN, PAGE_EXPIRED, PAGE_ERROR };
 
+/* Answers 429 (returns 1) when this client asked for too many unknown
+ * tokens lately. */
+int	page_throttled(struct request *, enum MHD_Result *);
 /* Looks the token up by its hash. */
 enum page_lookup page_find(const char *token, time_t now, struct page_survey *);
 /* Renders a page template in lang and answers with it. */

@@ -46,10 +46,11 @@ parse_score(const char *s)
 }
 
 static enum MHD_Result
-render_form(struct request *req, const struct page_survey *p, int score, unsigned status)
+render_form(struct request *req, const struct page_survey *p, int score, unsigned status,
+    const char *comment, int comment_error)
 {
 	char form_action[64], checked[11][12];
-	struct template_var vars[16];
+	struct template_var vars[20];
 	size_t n = 0;
 
 	snprintf(form_action, sizeof form_action, "/s/%.31s", req->arg);
@@ -57,7 +58,8 @@ render_form(struct request *req, const struct page_survey *p, int score, unsigne
 	vars[n++] = (struct template_var){ "ticket_subject", p->subject };
 	vars[n++] = (struct template_var){ "agent_name", p->agent_name };
 	vars[n++] = (struct template_var){ "form_action", form_action };
-	vars[n++] = (struct template_var){ "comment", p->comment };
+	vars[n++] = (struct template_var){ "comment", comment ? comment : p->comment };
+	vars[n++] = (struct template_var){ "comment_error", comment_error ? "shown" : "" };
 	for (int i = 0; i <= 10; i++) {
 		static const char *const names[] = { "checked_0", "checked_1", "checked_2",
 		    "checked_3", "checked_4", "checked_5", "checked_6", "checked_7", "checked_8",
@@ -87,7 +89,7 @@ page_survey_get(struct request *req)
 	if (r != PAGE_FOUND)
 		return page_lookup_failed(req, r, r == PAGE_EXPIRED ? p.language : NULL);
 	if (thanks)	/* not answered yet: show the question instead */
-		return render_form(req, &p, -1, MHD_HTTP_OK);
+		return render_form(req, &p, -1, MHD_HTTP_OK, NULL, 0);
 	score_arg = http_query(req, "score");
 	score = p.score;
 	if (score_arg != NULL && (score = parse_score(score_arg)) == -1) {
@@ -95,7 +97,7 @@ page_survey_get(struct request *req)
 		return page_render(req, MHD_HTTP_BAD_REQUEST, p.language, TEMPLATE_ERROR_400,
 		    vars, 1);
 	}
-	return render_form(req, &p, score, MHD_HTTP_OK);
+	return render_form(req, &p, score, MHD_HTTP_OK, NULL, 0);
 }
 
 static int
@@ -137,6 +139,18 @@ utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
+/* Characters (code points) of valid UTF-8. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 static int
 store_answer(long long survey, int score, const char *comment, time_t now)
 {
@@ -151,6 +165,18 @@ store_answer(long long survey, int score, const char *comment, time_t now)
 	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (survey) DO UPDATE SET score = ?2, "
 	    "comment = ?3, updated_at = ?4");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, survey);
+	sqlite3_bind_int(st, 2, score);
+	if (*comment != '\0')
+		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = db_prepare(db, "INSERT INTO answer_versions (survey, score, comment, at) "
+	    "VALUES (?, ?, ?, ?)");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, survey);
@@ -195,9 +221,15 @@ page_survey_post(struct request *req)
 		return page_lookup_failed(req, r, r == PAGE_EXPIRED ? p.language : NULL);
 	score = req->form.score_too_long ? -1 : parse_score(req->form.score);
 	comment = req->form.comment.data ? req->form.comment.data : "";
+	if (score != -1 && !req->form.comment_too_long &&
+	    utf8_valid(comment, req->form.comment.len) &&
+	    strlen(comment) == req->form.comment.len &&
+	    utf8_chars(comment) > NPSD_MAX_COMMENT_CHARS)	/* refused, the text kept */
+		return render_form(req, &p, score, MHD_HTTP_BAD_REQUEST, comment, 1);
 	if (score == -1 || req->form.comment_too_long ||
 	    !utf8_valid(comment, req->form.comment.len) ||
-	    strlen(comment) != req->form.comment.len) {
+	    strlen(comment) != req->form.comment.len ||
+	    utf8_chars(comment) > NPSD_MAX_COMMENT_CHARS) {
 		const struct template_var vars[] = {
 			{ "reason", score == -1 ? "score" : "comment" } };
 		return page_render(req, MHD_HTTP_BAD_REQUEST, p.language, TEMPLATE_ERROR_400,

@@ -5,15 +5,16 @@
 #include <string.h>
 
 #include "http.h"
+#include "page.h"
 
 static const struct route routes[] = {
 	{ "POST", "/hooks/", 0, BODY_JSON, hooks_handle, hooks_precheck },
-	{ "GET", "/s/", 0, BODY_NONE, page_survey_get, NULL },
-	{ "HEAD", "/s/", 0, BODY_NONE, page_survey_get, NULL },
-	{ "POST", "/s/", 0, BODY_FORM, page_survey_post, NULL },
-	{ "GET", "/u/", 0, BODY_NONE, page_unsubscribe_get, NULL },
-	{ "HEAD", "/u/", 0, BODY_NONE, page_unsubscribe_get, NULL },
-	{ "POST", "/u/", 0, BODY_FORM, page_unsubscribe_post, NULL },
+	{ "GET", "/s/", 0, BODY_NONE, page_survey_get, page_throttled },
+	{ "HEAD", "/s/", 0, BODY_NONE, page_survey_get, page_throttled },
+	{ "POST", "/s/", 0, BODY_FORM, page_survey_post, page_throttled },
+	{ "GET", "/u/", 0, BODY_NONE, page_unsubscribe_get, page_throttled },
+	{ "HEAD", "/u/", 0, BODY_NONE, page_unsubscribe_get, page_throttled },
+	{ "POST", "/u/", 0, BODY_FORM, page_unsubscribe_post, page_throttled },
 	{ "GET", "/healthz", 1, BODY_NONE, health_handle, NULL },
 	{ "HEAD", "/healthz", 1, BODY_NONE, health_handle, NULL },
 };

@@ -13,7 +13,10 @@ if [ ! -d "$browser_dir/node_modules/playwright-core" ]; then
 	browser_dir=$WORK/browser
 fi
 
-write_config "$WORK/npsd.conf" '[mail]' "transport = maildir:$WORK/mail" \
+# the browser's form posts carry an Origin, which must be public_url's
+P=$("$PYTHON3" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+write_config "$WORK/npsd.conf" '[server]' "listen = 127.0.0.1:$P" "public_url = http://127.0.0.1:$P" \
+    '[mail]' "transport = maildir:$WORK/mail" \
     '[survey]' 'delay = 0' '[source.generic]' "secret = $SECRET"
 start_npsd "$WORK/npsd.conf"
 post "$(closed_event INC-77 lies@example.net nl 'Lies Bakker')"

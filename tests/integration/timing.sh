@@ -36,7 +36,7 @@ check "closing it again is not surveyed again" already_surveyed "$(json_field "$
 
 # --- expiry
 token=$(cat "$WORK/mail/new/"* | grep -o '/s/[A-Za-z0-9_-]\{22\}' | head -n 1 | cut -c4-)
-sid=$(sql "SELECT survey FROM tokens LIMIT 1")
+sid=$(sql "SELECT survey FROM tokens WHERE hash = '$(printf %s "$token" | sha256sum | cut -d' ' -f1)'")
 sql "UPDATE surveys SET expires_at = $(date +%s) + 3 WHERE id = $sid"
 check "a second before expiry the page answers" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/s/$token?score=7")"
 sql "UPDATE surveys SET expires_at = $(date +%s) WHERE id = $sid"
