@@ -60,6 +60,9 @@ render_form(struct request *req, const struct page_survey *p, int score, unsigne
 	vars[n++] = (struct template_var){ "form_action", form_action };
 	vars[n++] = (struct template_var){ "comment", comment ? comment : p->comment };
 	vars[n++] = (struct template_var){ "comment_error", comment_error ? "shown" : "" };
+	/* the follow-up question for the pre-selected score's band */
+	vars[n++] = (struct template_var){ "band", score < 0 ? "none" : score <= 6 ? "detractor" :
+	    score <= 8 ? "passive" : "promoter" };
 	for (int i = 0; i <= 10; i++) {
 		static const char *const names[] = { "checked_0", "checked_1", "checked_2",
 		    "checked_3", "checked_4", "checked_5", "checked_6", "checked_7", "checked_8",

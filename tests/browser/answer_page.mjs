@@ -34,6 +34,13 @@ try {
   check('score buttons are large enough to tap', box && box.height >= 40, JSON.stringify(box));
   await page.screenshot({ path: `${shots}/answer-page.png`, fullPage: true });
 
+  check('the follow-up question fits score 9 (promoter)',
+    await page.isVisible('.q-promoter') && !(await page.isVisible('.q-detractor')));
+  await page.locator('.scale label', { hasText: /^3$/ }).click();
+  check('tapping 3 asks what we should have done differently',
+    await page.isVisible('.q-detractor') && !(await page.isVisible('.q-promoter')));
+  await page.locator('.scale label', { hasText: /^8$/ }).click();
+  check('tapping 8 asks what would have made it a 10', await page.isVisible('.q-passive'));
   await page.locator('.scale label', { hasText: /^10$/ }).click();
   check('tapping 10 selects it', await page.isChecked('input[name=score][value="10"]'));
   await page.fill('textarea[name=comment]', 'Snel opgelost, dank je wel! <b>ok</b>');
