@@ -168,6 +168,13 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
 		}
 		memcpy(f->score + off, data, size);
 		f->score[off + size] = '\0';
+	} else if (strcmp(key, "r") == 0) {
+		if (off + size >= sizeof f->stamp) {
+			f->stamp_too_long = 1;
+			return MHD_YES;
+		}
+		memcpy(f->stamp + off, data, size);
+		f->stamp[off + size] = '\0';
 	} else if (strcmp(key, "comment") == 0) {
 		if (!f->comment_too_long && buf_append(&f->comment, data, size) == -1)
 			f->comment_too_long = 1;

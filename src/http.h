@@ -25,6 +25,8 @@ struct route {
 };
 
 struct form {
+	char		 stamp[64];	/* the signed render time, field "r" */
+	int		 stamp_too_long;
 	char		 score[8];
 	int		 score_too_long;
 	struct buf	 comment;

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "botcheck.h"
 #include "crypto.h"
 #include "db.h"
 #include "http.h"
@@ -131,6 +132,8 @@ main(int argc, char **argv)
 
 	if ((db = db_open(cfg.db_path, cfg.synchronous, 1, err, sizeof err)) == NULL)
 		fatalx("[database] path: %s", err);
+	if (botcheck_key_load(db) == -1)
+		fatalx("[database] path: cannot load or store the form key");
 	db_close(db);
 	db_thread_setup(cfg.db_path, cfg.synchronous);
 

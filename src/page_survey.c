@@ -12,9 +12,11 @@
 #include "db.h"
 #include "log.h"
 #include "message.h"
+#include "botcheck.h"
 #include "page.h"
 
-/* Splits "TOKEN" or "TOKEN/thanks"; -1 for anything else. */
+/* Splits "TOKEN", "TOKEN/thanks" (thanks = 1) or "TOKEN/h" (the mail's
+ * honeypot link, thanks = 2); -1 for anything else. */
 static int
 split_arg(const char *arg, char token[32], int *thanks)
 {
@@ -27,9 +29,12 @@ split_arg(const char *arg, char token[32], int *thanks)
 	token[n] = '\0';
 	*thanks = 0;
 	if (slash != NULL) {
-		if (strcmp(slash, "/thanks") != 0)
+		if (strcmp(slash, "/thanks") == 0)
+			*thanks = 1;
+		else if (strcmp(slash, "/h") == 0)
+			*thanks = 2;
+		else
 			return -1;
-		*thanks = 1;
 	}
 	return 0;
 }
@@ -45,13 +50,40 @@ parse_score(const char *s)
 	return (int)v;
 }
 
+/* Logs a view of the survey page (or of the honeypot link) with its
+ * score: how scanners are told from people. Never touches the answer. */
+static void
+log_view(long long survey, int score, const char *kind)
+{
+	sqlite3 *db = db_thread();
+	sqlite3_stmt *st;
+
+	if (db == NULL || db_begin(db) != SQLITE_OK)
+		return;
+	st = db_prepare(db, "INSERT INTO page_views (survey, at_ms, score, kind) VALUES (?, ?, ?, ?)");
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, survey);
+		sqlite3_bind_int64(st, 2, botcheck_now_ms());
+		if (score >= 0)
+			sqlite3_bind_int(st, 3, score);
+		sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (db_commit(db) != SQLITE_OK)
+		log_warnx("page view not logged: %s", sqlite3_errmsg(db));
+}
+
 static enum MHD_Result
 render_form(struct request *req, const struct page_survey *p, int score, unsigned status,
     const char *comment, int comment_error)
 {
-	char form_action[64], checked[11][12];
-	struct template_var vars[20];
+	char form_action[64], checked[11][12], stamp[BOTCHECK_STAMP_LEN];
+	struct template_var vars[24];
 	size_t n = 0;
+
+	botcheck_stamp(p->id, botcheck_now_ms(), stamp);
+	vars[n++] = (struct template_var){ "render_stamp", stamp };
 
 	snprintf(form_action, sizeof form_action, "/s/%.31s", req->arg);
 	vars[n++] = (struct template_var){ "ticket_id", p->ticket_id };
@@ -85,6 +117,11 @@ page_survey_get(struct request *req)
 	if (split_arg(req->arg, token, &thanks) == -1)
 		return page_lookup_failed(req, PAGE_UNKNOWN, NULL);
 	r = page_find(token, time(NULL), &p);
+	if (thanks == 2) {	/* no person sees or follows this link */
+		if (r == PAGE_FOUND || r == PAGE_EXPIRED)
+			log_view(p.id, -1, "honeypot");
+		return http_html(req, MHD_HTTP_OK, "<!DOCTYPE html><title>-</title>", 30);
+	}
 	if (thanks && (r == PAGE_FOUND || r == PAGE_EXPIRED) && p.score >= 0) {
 		const struct template_var vars[] = { { "ticket_id", p.ticket_id } };
 		return page_render(req, MHD_HTTP_OK, p.language, TEMPLATE_THANKS, vars, 1);
@@ -96,10 +133,13 @@ page_survey_get(struct request *req)
 	score_arg = http_query(req, "score");
 	score = p.score;
 	if (score_arg != NULL && (score = parse_score(score_arg)) == -1) {
+		log_view(p.id, -1, strcmp(req->method, "HEAD") == 0 ? "head" : "page");
 		const struct template_var vars[] = { { "reason", "score" } };
 		return page_render(req, MHD_HTTP_BAD_REQUEST, p.language, TEMPLATE_ERROR_400,
 		    vars, 1);
 	}
+	log_view(p.id, score_arg != NULL ? score : -1, strcmp(req->method, "HEAD") == 0 ? "head" :
+	    "page");
 	return render_form(req, &p, score, MHD_HTTP_OK, NULL, 0);
 }
 
@@ -155,7 +195,8 @@ utf8_chars(const char *s)
 }
 
 static int
-store_answer(long long survey, int score, const char *comment, time_t now)
+store_answer(long long survey, int score, const char *comment, time_t now, long long render_ms,
+    const char *rule)
 {
 	sqlite3 *db = db_thread();
 	sqlite3_stmt *st = NULL;
@@ -165,9 +206,9 @@ store_answer(long long survey, int score, const char *comment, time_t now)
 		return SQLITE_CANTOPEN;
 	if ((rc = db_begin(db)) != SQLITE_OK)
 		return rc;
-	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (survey) DO UPDATE SET score = ?2, "
-	    "comment = ?3, updated_at = ?4");
+	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at, "
+	    "flagged, flag_rule) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6) ON CONFLICT (survey) DO UPDATE "
+	    "SET score = ?2, comment = ?3, updated_at = ?4, flagged = ?5, flag_rule = ?6");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, survey);
@@ -175,11 +216,14 @@ store_answer(long long survey, int score, const char *comment, time_t now)
 	if (*comment != '\0')
 		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int(st, 5, rule != NULL);
+	if (rule != NULL)
+		sqlite3_bind_text(st, 6, rule, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
-	st = db_prepare(db, "INSERT INTO answer_versions (survey, score, comment, at) "
-	    "VALUES (?, ?, ?, ?)");
+	st = db_prepare(db, "INSERT INTO answer_versions (survey, score, comment, at, render_ms, "
+	    "flagged, flag_rule) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, survey);
@@ -187,6 +231,11 @@ store_answer(long long survey, int score, const char *comment, time_t now)
 	if (*comment != '\0')
 		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
+	if (render_ms >= 0)
+		sqlite3_bind_int64(st, 5, render_ms);
+	sqlite3_bind_int(st, 6, rule != NULL);
+	if (rule != NULL)
+		sqlite3_bind_text(st, 7, rule, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
@@ -215,6 +264,7 @@ page_survey_post(struct request *req)
 	const char *comment;
 	time_t now = time(NULL);
 	int thanks, score, rc;
+	long long render_ms;
 
 	if (split_arg(req->arg, token, &thanks) == -1 || thanks)
 		return page_lookup_failed(req, PAGE_UNKNOWN, NULL);
@@ -238,7 +288,9 @@ page_survey_post(struct request *req)
 		return page_render(req, MHD_HTTP_BAD_REQUEST, p.language, TEMPLATE_ERROR_400,
 		    vars, 1);
 	}
-	rc = store_answer(p.id, score, comment, now);
+	render_ms = req->form.stamp_too_long ? -1 : botcheck_render_time(p.id, req->form.stamp);
+	rc = store_answer(p.id, score, comment, now, render_ms,
+	    botcheck_rule(render_ms, botcheck_now_ms()));
 	if (rc != SQLITE_OK) {
 		log_warnx("answer not stored: %s", sqlite3_errstr(rc));
 		return page_lookup_failed(req, PAGE_ERROR, p.language);

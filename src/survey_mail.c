@@ -15,7 +15,7 @@ int
 survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const char *token,
     time_t now, char *message_id, size_t idlen, struct buf *out)
 {
-	char survey_url[512], unsub_url[512];
+	char survey_url[512], unsub_url[512], honeypot_url[520];
 	const char *lang = template_language(s->language, cfg->default_language);
 	const char *domain = strrchr(cfg->from_address, '@') + 1;
 	const char *agent = s->agent_name[0] ? s->agent_name : "";
@@ -25,6 +25,7 @@ survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const
 
 	snprintf(survey_url, sizeof survey_url, "%s/s/%s", cfg->public_url, token);
 	snprintf(unsub_url, sizeof unsub_url, "%s/u/%s", cfg->public_url, token);
+	snprintf(honeypot_url, sizeof honeypot_url, "%s/h", survey_url);
 	snprintf(message_id, idlen, "%s.%s@%s", s->public_id, s->reminder ? "reminder" : "survey",
 	    domain);
 	{
@@ -37,6 +38,7 @@ survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const
 			{ "sender_name", cfg->from_name },
 			{ "survey_url", survey_url },
 			{ "unsubscribe_url", unsub_url },
+			{ "honeypot_url", honeypot_url },
 		};
 		size_t n = sizeof vars / sizeof vars[0];
 

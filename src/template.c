@@ -24,7 +24,7 @@ static const char *const files[TEMPLATE_COUNT] = {
 static const char *const known_vars[] = {
 	"ticket_id", "ticket_subject", "agent_name", "requester_name", "team_name",
 	"sender_name", "survey_url", "unsubscribe_url", "form_action", "comment", "comment_error",
-	"score", "reason", "band", "checked_0", "checked_1", "checked_2", "checked_3", "checked_4",
+	"score", "reason", "band", "render_stamp", "honeypot_url", "checked_0", "checked_1", "checked_2", "checked_3", "checked_4",
 	"checked_5", "checked_6", "checked_7", "checked_8", "checked_9", "checked_10", NULL,
 };
 

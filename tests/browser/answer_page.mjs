@@ -44,6 +44,7 @@ try {
   await page.locator('.scale label', { hasText: /^10$/ }).click();
   check('tapping 10 selects it', await page.isChecked('input[name=score][value="10"]'));
   await page.fill('textarea[name=comment]', 'Snel opgelost, dank je wel! <b>ok</b>');
+  await page.waitForTimeout(2100);   // a person reads before sending
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   check('sending lands on the thank-you page', page.url().endsWith(`/s/${token}/thanks`), page.url());
   check('which thanks in Dutch', (await page.textContent('h1')).includes('Bedankt'));

@@ -63,6 +63,38 @@ check "one answer row" 1 "$(sql "SELECT count(*) FROM answers")"
 check "which is the last version written" "$(sql "SELECT score FROM answer_versions ORDER BY id DESC LIMIT 1")" "$(sql "SELECT score FROM answers")"
 check "and every version is kept" 24 "$(sql "SELECT count(*) FROM answer_versions")"
 
+# a mail scanner: every link and the honeypot within a second of delivery
+post "$(closed_event SCAN-1 scanned@example.net)"
+wait_until_ge 2 sh -c "ls '$WORK/mail/new' | wc -l"
+T2=$(grep -l 'scanned@example.net' "$WORK/mail/new/"* | xargs cat | grep -o '/s/[A-Za-z0-9_-]\{22\}' | head -n 1 | cut -c4-)
+check_contains "the HTML mail carries the invisible honeypot link" "/s/$T2/h" "$(grep -l 'scanned@example.net' "$WORK/mail/new/"* | xargs cat | "$PYTHON3" -c 'import sys,quopri; print(quopri.decodestring(sys.stdin.buffer.read()).decode())')"
+scans=
+for s in 0 1 2 3 4 5 6 7 8 9 10; do curl -s -o /dev/null "$BASE/s/$T2?score=$s" & scans="$scans $!"; done
+curl -s -o /dev/null "$BASE/s/$T2/h"
+wait $scans
+sid2=$(sql "SELECT id FROM surveys WHERE ticket_id = 'SCAN-1'")
+check "the scanner's fetches recorded no answer" 0 "$(sql "SELECT count(*) FROM answers WHERE survey = $sid2")"
+check "but every view is logged, the honeypot too" "11 1" "$(sql "SELECT count(*) FROM page_views WHERE survey = $sid2 AND kind = 'page'") $(sql "SELECT count(*) FROM page_views WHERE survey = $sid2 AND kind = 'honeypot'")"
+check "later the person answers" 303 "$(answer "$T2" 9 'Thanks')"
+check "one answer, not flagged" "1 0" "$(sql "SELECT count(*) FROM answers WHERE survey = $sid2") $(sql "SELECT flagged FROM answers WHERE survey = $sid2")"
+stamp=$(curl -s "$BASE/s/$T2?score=2" | sed -n 's/.*name="r" value="\([^"]*\)".*/\1/p')
+sleep 0.3
+curl -s -o /dev/null -d "r=$stamp" -d score=2 "$BASE/s/$T2"
+check "a POST 300 ms after its page is flagged too_fast" "1|too_fast" "$(sql "SELECT flagged || '|' || flag_rule FROM answers WHERE survey = $sid2")"
+curl -s -o /dev/null -d score=2 "$BASE/s/$T2"
+check "a POST without the form is flagged no_form" "1|no_form" "$(sql "SELECT flagged || '|' || flag_rule FROM answers WHERE survey = $sid2")"
+curl -s -o /dev/null -d "r=1.00000000000000000000000000000000" -d score=2 "$BASE/s/$T2"
+check "a forged render time counts as no form" "1|no_form" "$(sql "SELECT flagged || '|' || flag_rule FROM answers WHERE survey = $sid2")"
+json=$("$NPSCTL" -c "$WORK/npsd.conf" report --by none --format json)
+check "reports leave flagged answers out and count them" "$(sql "SELECT count(*) FROM answers WHERE flagged = 1")" "$(json_field "$json" groups.0.flagged)"
+check "two flagged: the form-less posts above and this one" 2 "$(json_field "$json" groups.0.flagged)"
+check "and no response counted" 0 "$(json_field "$json" groups.0.responses)"
+out=$("$NPSCTL" -c "$WORK/npsd.conf" answers --flagged)
+check_contains "npsctl answers --flagged lists it with its rule" "no_form" "$out"
+"$NPSCTL" -c "$WORK/npsd.conf" answers unflag "$(sql "SELECT public_id FROM surveys WHERE id = $sid2")" > /dev/null
+check "an operator can unflag it" "0|unflagged" "$(sql "SELECT flagged || '|' || flag_rule FROM answers WHERE survey = $sid2")"
+
+
 # token guessing: after 20 unknown tokens a client gets 429
 for i in $(seq 1 20); do
 	curl -s -o /dev/null "$BASE/s/AAAAAAAAAAAAAAAAAAAA$(printf %02d "$i")"

@@ -31,6 +31,7 @@ rc=$?
 cat "$WORK/browser.out"
 check "the browser run passed" 0 "$rc"
 check "the browser's answer is stored" "10|Snel opgelost, dank je wel! <b>ok</b>" "$(sql "SELECT score, comment FROM answers")"
+check "and counts (not flagged)" 0 "$(sql "SELECT flagged FROM answers")"
 stop_npsd
 check "SIGTERM exits 0" 0 "$?"
 finish

@@ -18,7 +18,7 @@ for i in 1 2 3 4 5; do
 	[ "$STATUS" = 202 ] && accepted=$((accepted + 1))
 done
 check "five closes accepted" 5 "$accepted"
-wait_for test "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempts > 0")" = 5
+wait_until_eq 5 sql "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempts > 0"
 check "five mails queued and failing to connect" 5 "$(sql "SELECT count(*) FROM outbox WHERE state = 'queued'")"
 
 kill -9 "$NPSD_PID"
@@ -32,9 +32,9 @@ check "and every queued mail" 5 "$(sql "SELECT count(*) FROM outbox WHERE state 
 sql "UPDATE outbox SET next_attempt_at = 0"
 start_sink --port "$SMTP_PORT"
 start_npsd "$WORK/npsd.conf"
-wait_for test "$(ls "$WORK/sink"/*.eml 2>/dev/null | wc -l)" -ge 5
+wait_until_ge 5 sink_count
 check "all five mails are delivered after the restart" 5 "$(ls "$WORK/sink"/*.eml | wc -l)"
-wait_for test "$(sql "SELECT count(*) FROM surveys WHERE state = 'sent'")" = 5
+wait_until_eq 5 sql "SELECT count(*) FROM surveys WHERE state = 'sent'"
 check "all five surveys are sent" 5 "$(sql "SELECT count(*) FROM surveys WHERE state = 'sent'")"
 check "to five different people" 5 "$(grep -h '^To:' "$WORK/sink"/*.eml | sort -u | wc -l)"
 stop_npsd

@@ -44,7 +44,7 @@ write_config "$WORK/due.conf" '[mail]' "transport = maildir:$WORK/mail" \
 sql "INSERT INTO surveys (public_id, ticket, close_seq, source, ticket_id, closed_at, requester_email, language, agent_id, state, created_at, send_at) SELECT 'svy_twin' || id, ticket, close_seq + 100, source, ticket_id || '-twin', closed_at, requester_email, language, agent_id, 'scheduled', created_at, 0 FROM surveys WHERE ticket_id = 'T-5'"
 sql "UPDATE surveys SET send_at = 0 WHERE ticket_id = 'T-5'"
 start_npsd "$WORK/due.conf"
-wait_for test "$(sql "SELECT count(*) FROM surveys WHERE ticket_id LIKE 'T-5%' AND state != 'scheduled'")" = 2
+wait_until_eq 2 sql "SELECT count(*) FROM surveys WHERE ticket_id LIKE 'T-5%' AND state != 'scheduled'"
 check "of two due surveys for one person, one is mailed" "cancelled:cooldown sent:" "$(sql "SELECT group_concat(state || ':' || coalesce(reason, ''), ' ') FROM (SELECT state, reason FROM surveys WHERE ticket_id LIKE 'T-5%' ORDER BY state)")"
 stop_npsd
 

@@ -139,6 +139,39 @@ wait_for() {
 	return 1
 }
 
+# wait_until_eq VALUE COMMAND...: until COMMAND prints VALUE (up to 60 s);
+# the command runs anew each time
+wait_until_eq() {
+	want=$1
+	shift
+	for _ in $(seq 1 600); do
+		[ "$("$@")" = "$want" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_until_ge N COMMAND...: until COMMAND prints a number >= N
+wait_until_ge() {
+	want=$1
+	shift
+	for _ in $(seq 1 600); do
+		[ "$("$@")" -ge "$want" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# answer TOKEN SCORE [COMMENT]: as a person would: open the page, take a
+# moment, send the form (with the signed render time it carries)
+answer() {
+	stamp=$(curl -s "$BASE/s/$1?score=$2" | sed -n 's/.*name="r" value="\([^"]*\)".*/\1/p')
+	sleep 2.1
+	curl -s -o /dev/null -w '%{http_code}' -d "r=$stamp" -d "score=$2" --data-urlencode "comment=${3:-}" "$BASE/s/$1"
+}
+
+sink_count() { ls "$WORK/sink"/*.eml 2>/dev/null | wc -l; }
+
 json_field() { "$PYTHON3" -c 'import json,sys; v=json.loads(sys.argv[1]); 
 for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
 print(v if not isinstance(v,bool) else str(v).lower())' "$1" "$2"; }

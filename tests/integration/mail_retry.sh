@@ -22,7 +22,7 @@ check "the SMTP server saw three attempts" 3 "$(wc -l < "$WORK/sink/attempts.log
 
 post "$(closed_event INC-2 reject-me@example.net)"
 check "scheduled" 202 "$STATUS"
-wait_for test "$(sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-2')")" = failed
+wait_until_eq failed sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-2')"
 check "a 550 fails the mail at once" "failed|1" "$(sql "SELECT state, attempts FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-2')")"
 check "and the survey" failed "$(sql "SELECT state FROM surveys WHERE ticket_id = 'INC-2'")"
 check_contains "the reply is recorded" "550" "$(sql "SELECT last_error FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-2')")"
@@ -37,7 +37,7 @@ write_config "$WORK/tls.conf" \
 before=$(wc -l < "$WORK/sink/attempts.log")
 start_npsd "$WORK/tls.conf"
 post "$(closed_event INC-3 kees@example.net)"
-wait_for test "$(sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-3')")" = failed
+wait_until_eq failed sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-3')"
 check "without STARTTLS the mail fails after max_attempts" "failed|2" "$(sql "SELECT state, attempts FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-3')")"
 check "and no message data was sent in clear" "$before" "$(wc -l < "$WORK/sink/attempts.log")"
 stop_npsd

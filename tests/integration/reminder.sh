@@ -15,7 +15,7 @@ for who in waits answers optsout expires; do
 	post "$(closed_event "T-$who" "$who@example.net")"
 	check "T-$who scheduled" 202 "$STATUS"
 done
-wait_for test "$(ls "$WORK/sink"/*.eml 2>/dev/null | wc -l)" -ge 4
+wait_until_ge 4 sink_count
 check "four surveys mailed" 4 "$(ls "$WORK/sink"/*.eml | wc -l)"
 token_of() { grep -l "^To: .*$1@example.net" "$WORK/sink"/*.eml | head -n 1 | xargs grep -o '/s/[A-Za-z0-9_-]\{22\}' | head -n 1 | cut -c4-; }
 curl -s -o /dev/null -d score=8 "$BASE/s/$(token_of answers)"
@@ -27,7 +27,7 @@ first_sent=$(sql "SELECT sent_at FROM surveys WHERE ticket_id = 'T-waits'")
 while [ "$(date +%s)" -lt $((first_sent + 4)) ]; do sleep 0.2; done
 check "no reminder before [survey] reminder has passed" 4 "$(ls "$WORK/sink"/*.eml | wc -l)"
 
-wait_for test "$(ls "$WORK/sink"/*.eml | wc -l)" -ge 5
+wait_until_ge 5 sink_count
 check "after it, one reminder" 5 "$(ls "$WORK/sink"/*.eml | wc -l)"
 last=$(ls "$WORK/sink"/*.eml | tail -n 1)
 check_contains "to the one who did not answer" "waits@example.net" "$(grep '^To:' "$last")"

@@ -83,8 +83,9 @@ check_contains "to the thank-you page" "Location: /s/$TOKEN/thanks" "$headers"
 check "the answer is stored" 6 "$(sql "SELECT score FROM answers")"
 check_contains "the page escapes the stored comment" "Printer still jams &lt;script&gt;" "$(curl -s "$BASE/s/$TOKEN")"
 check "the survey is answered" answered "$(sql "SELECT state FROM surveys WHERE ticket_id = 'INC-1042'")"
-curl -s -o /dev/null --data-urlencode score=9 --data-urlencode 'comment=Fixed after all' "$BASE/s/$TOKEN"
+check "a person's second answer replaces the first" 303 "$(answer "$TOKEN" 9 'Fixed after all')"
 check "a second POST replaces the answer" "9|Fixed after all|1" "$(sql "SELECT score, comment, count(*) FROM answers")"
+check "a person's answer is not flagged" 0 "$(sql "SELECT flagged FROM answers")"
 check "POST without a score is 400" 400 "$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode comment=x "$BASE/s/$TOKEN")"
 check "POST with score 10x is 400" 400 "$(curl -s -o /dev/null -w '%{http_code}' -d score=10x "$BASE/s/$TOKEN")"
 long=$(head -c 4100 /dev/zero | tr '\0' a)
@@ -133,7 +134,7 @@ token2=$(grep -o '/s/[A-Za-z0-9_-]\{22\}' "$WORK/sink/0002.eml" | head -n 1 | cu
 sleep 2
 check "an expired survey's page is 410" 410 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/s/$token2?score=5")"
 check "an expired survey takes no answer" 410 "$(curl -s -o /dev/null -w '%{http_code}' -d score=5 "$BASE/s/$token2")"
-wait_for test "$(sql "SELECT state FROM surveys WHERE ticket_id = 'INC-3000'")" = expired
+wait_until_eq expired sql "SELECT state FROM surveys WHERE ticket_id = 'INC-3000'"
 check "the survey is marked expired" expired "$(sql "SELECT state FROM surveys WHERE ticket_id = 'INC-3000'")"
 stop_npsd
 

@@ -14,7 +14,7 @@ accepted=$(date +%s)
 check "scheduled" 202 "$STATUS"
 while [ "$(date +%s)" -lt $((accepted + 2)) ]; do sleep 0.2; done
 check "not mailed before the delay has passed" 0 "$(mails)"
-wait_for test "$(mails)" -ge 1
+wait_until_ge 1 mails
 check "mailed once it has" 1 "$(mails)"
 sent=$(sql "SELECT sent_at - closed_at FROM surveys WHERE ticket_id = 'T-1'")
 check "not earlier than the delay after the close" 1 "$([ "$sent" -ge 4 ] && echo 1)"
@@ -25,7 +25,7 @@ post "$(reopened_event T-2)"
 check "a reopen inside the delay cancels" cancelled "$(json_field "$RESPONSE" status)"
 post "$(closed_event T-2 b@example.net)"
 check "the next close is scheduled again" 202 "$STATUS"
-wait_for test "$(sql "SELECT count(*) FROM surveys WHERE ticket_id = 'T-2' AND state = 'sent'")" = 1
+wait_until_eq 1 sql "SELECT count(*) FROM surveys WHERE ticket_id = 'T-2' AND state = 'sent'"
 check "and only that survey is mailed" "cancelled sent" "$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM surveys WHERE ticket_id = 'T-2' ORDER BY id)")"
 
 # --- after a survey was mailed, reopen + close is not surveyed again ...
