@@ -108,3 +108,21 @@ botcheck_rule(long long render_ms, long long post_ms)
 		return "too_fast";
 	return NULL;
 }
+
+const char *
+botcheck_burst_rule(sqlite3 *db, long long survey, long long render_ms)
+{
+	sqlite3_stmt *st;
+	int scores = 0;
+
+	if (render_ms < 0 || (st = db_prepare(db, "SELECT count(DISTINCT score) FROM page_views "
+	    "WHERE survey = ? AND kind IN ('page', 'head') AND at_ms BETWEEN ? AND ?")) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, survey);
+	sqlite3_bind_int64(st, 2, render_ms - BOTCHECK_BURST_MS);
+	sqlite3_bind_int64(st, 3, render_ms + BOTCHECK_BURST_MS);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		scores = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return scores >= BOTCHECK_BURST_SCORES ? "scan_burst" : NULL;
+}

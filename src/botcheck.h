@@ -6,6 +6,8 @@
 
 #define BOTCHECK_MIN_ANSWER_MS	2000	/* a person needs longer to read and answer */
 #define BOTCHECK_STAMP_LEN	64
+#define BOTCHECK_BURST_MS	2000	/* views this close to the form's render ... */
+#define BOTCHECK_BURST_SCORES	3	/* ... with this many different scores: a scan */
 
 /* Loads the form-signing key from the database, creating it once. */
 int	botcheck_key_load(sqlite3 *);
@@ -18,6 +20,10 @@ long long botcheck_render_time(long long survey, const char *stamp);
  * valid render time, "too_fast" when sent under BOTCHECK_MIN_ANSWER_MS
  * after its form was rendered. */
 const char *botcheck_rule(long long render_ms, long long post_ms);
+/* "scan_burst" when the form was rendered amid views of at least
+ * BOTCHECK_BURST_SCORES different scores within BOTCHECK_BURST_MS: a
+ * scanner opening every link. NULL otherwise or on a database error. */
+const char *botcheck_burst_rule(sqlite3 *, long long survey, long long render_ms);
 long long botcheck_now_ms(void);
 
 #endif

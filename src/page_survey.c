@@ -265,6 +265,7 @@ page_survey_post(struct request *req)
 	time_t now = time(NULL);
 	int thanks, score, rc;
 	long long render_ms;
+	const char *rule;
 
 	if (split_arg(req->arg, token, &thanks) == -1 || thanks)
 		return page_lookup_failed(req, PAGE_UNKNOWN, NULL);
@@ -289,8 +290,10 @@ page_survey_post(struct request *req)
 		    vars, 1);
 	}
 	render_ms = req->form.stamp_too_long ? -1 : botcheck_render_time(p.id, req->form.stamp);
-	rc = store_answer(p.id, score, comment, now, render_ms,
-	    botcheck_rule(render_ms, botcheck_now_ms()));
+	rule = botcheck_rule(render_ms, botcheck_now_ms());
+	if (rule == NULL && db_thread() != NULL)
+		rule = botcheck_burst_rule(db_thread(), p.id, render_ms);
+	rc = store_answer(p.id, score, comment, now, render_ms, rule);
 	if (rc != SQLITE_OK) {
 		log_warnx("answer not stored: %s", sqlite3_errstr(rc));
 		return page_lookup_failed(req, PAGE_ERROR, p.language);

@@ -75,12 +75,19 @@ wait $scans
 sid2=$(sql "SELECT id FROM surveys WHERE ticket_id = 'SCAN-1'")
 check "the scanner's fetches recorded no answer" 0 "$(sql "SELECT count(*) FROM answers WHERE survey = $sid2")"
 check "but every view is logged, the honeypot too" "11 1" "$(sql "SELECT count(*) FROM page_views WHERE survey = $sid2 AND kind = 'page'") $(sql "SELECT count(*) FROM page_views WHERE survey = $sid2 AND kind = 'honeypot'")"
+sleep 2.5	# the person opens the mail after the scanner is done
 check "later the person answers" 303 "$(answer "$T2" 9 'Thanks')"
 check "one answer, not flagged" "1 0" "$(sql "SELECT count(*) FROM answers WHERE survey = $sid2") $(sql "SELECT flagged FROM answers WHERE survey = $sid2")"
 stamp=$(curl -s "$BASE/s/$T2?score=2" | sed -n 's/.*name="r" value="\([^"]*\)".*/\1/p')
 sleep 0.3
 curl -s -o /dev/null -d "r=$stamp" -d score=2 "$BASE/s/$T2"
 check "a POST 300 ms after its page is flagged too_fast" "1|too_fast" "$(sql "SELECT flagged || '|' || flag_rule FROM answers WHERE survey = $sid2")"
+burst=$(curl -s "$BASE/s/$T2?score=2" | sed -n 's/.*name="r" value="\([^"]*\)".*/\1/p')
+curl -s -o /dev/null "$BASE/s/$T2?score=3"
+curl -s -o /dev/null "$BASE/s/$T2?score=4"
+sleep 2.1
+curl -s -o /dev/null -d "r=$burst" -d score=2 "$BASE/s/$T2"
+check "a form rendered amid views of three scores is flagged scan_burst" "1|scan_burst" "$(sql "SELECT flagged || '|' || flag_rule FROM answers WHERE survey = $sid2")"
 curl -s -o /dev/null -d score=2 "$BASE/s/$T2"
 check "a POST without the form is flagged no_form" "1|no_form" "$(sql "SELECT flagged || '|' || flag_rule FROM answers WHERE survey = $sid2")"
 curl -s -o /dev/null -d "r=1.00000000000000000000000000000000" -d score=2 "$BASE/s/$T2"
