@@ -142,3 +142,64 @@ hook_join_name(char *out, size_t outlen, const char *first, const char *last)
 	else
 		snprintf(out, outlen, "%s", *first != '\0' ? first : last);
 }
+
+static int
+optional_text(json_t *root, const char *path, char *out, size_t outlen,
+    struct event_error *err)
+{
+	out[0] = '\0';
+	return path != NULL ? event_text(root, path, NULL, 0, out, outlen, err) : 0;
+}
+
+enum event_status
+hook_parse_template(struct request *req, const struct source_config *src, time_t now,
+    const struct template_paths *paths, struct event *ev, char status[64], char updated[64],
+    struct event_error *err)
+{
+	char lang[64];
+	json_t *root;
+	int rc;
+
+	if ((root = event_load(req->body.data ? req->body.data : "", req->body.len, ev, err)) == NULL)
+		return EVENT_INVALID_JSON;
+	ev->closed_at = now;
+	rc = event_text(root, "ticket.id", NULL, 1, ev->ticket_id, sizeof ev->ticket_id, err) ||
+	    event_text(root, "ticket.status", NULL, 1, status, 64, err) ||
+	    optional_text(root, paths->updated, updated, 64, err) ||
+	    optional_text(root, paths->subject, ev->subject, sizeof ev->subject, err) ||
+	    optional_text(root, paths->category, ev->category, sizeof ev->category, err);
+	if (rc == 0) {
+		ev->type = hook_status_in(status, src->close_statuses) ? EVENT_CLOSED :
+		    EVENT_REOPENED;
+		rc = event_email(root, "requester.email", NULL, ev->type == EVENT_CLOSED,
+		    ev->requester_email, sizeof ev->requester_email, err) ||
+		    event_text(root, "requester.name", NULL, 0, ev->requester_name,
+			sizeof ev->requester_name, err) ||
+		    event_text(root, "requester.language", NULL, 0, lang, sizeof lang, err) ||
+		    optional_text(root, paths->agent_id, ev->agent_id, sizeof ev->agent_id, err) ||
+		    (paths->agent_email != NULL && event_email(root, paths->agent_email, NULL, 0,
+			ev->agent_email, sizeof ev->agent_email, err)) ||
+		    optional_text(root, paths->agent_name, ev->agent_name, sizeof ev->agent_name,
+			err) ||
+		    optional_text(root, paths->team_id, ev->team_id, sizeof ev->team_id, err) ||
+		    optional_text(root, paths->team_name, ev->team_name, sizeof ev->team_name, err);
+	}
+	json_decref(root);
+	if (rc != 0)
+		return EVENT_INVALID_FIELD;
+	if (strcmp(ev->agent_id, "0") == 0)
+		ev->agent_id[0] = '\0';
+	if (strcmp(ev->team_id, "0") == 0)
+		ev->team_id[0] = ev->team_name[0] = '\0';
+	if (ev->agent_id[0] == '\0')
+		snprintf(ev->agent_id, sizeof ev->agent_id, "%s", ev->agent_email);
+	if (ev->team_id[0] == '\0' && strlen(ev->team_name) < sizeof ev->team_id)
+		snprintf(ev->team_id, sizeof ev->team_id, "%.*s", (int)(sizeof ev->team_id - 1),
+		    ev->team_name);
+	if (ev->type == EVENT_CLOSED && ev->agent_id[0] == '\0') {
+		event_fail(err, paths->unassigned, "the ticket has no agent assigned");
+		return EVENT_INVALID_FIELD;
+	}
+	event_language(lang, ev->language, 1);
+	return EVENT_OK;
+}

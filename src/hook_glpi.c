@@ -39,50 +39,20 @@ static enum event_status
 glpi_parse(struct request *req, const struct source_config *src, time_t now,
     struct event *ev, char *delivery_id, size_t idlen, struct event_error *err)
 {
-	char status[64], lang[64];
-	json_t *root;
-	int rc;
+	static const struct template_paths paths = {
+		.subject = "ticket.name", .category = "ticket.category",
+		.agent_id = "technician.id", .agent_email = "technician.email",
+		.agent_name = "technician.name", .team_id = "group.id", .team_name = "group.name",
+		.unassigned = "technician.id",
+	};
+	char status[64], updated[64];
+	enum event_status st;
 
-	if ((root = event_load(req->body.data ? req->body.data : "", req->body.len, ev, err)) == NULL)
-		return EVENT_INVALID_JSON;
-	ev->closed_at = now;
-	rc = event_text(root, "ticket.id", NULL, 1, ev->ticket_id, sizeof ev->ticket_id, err) ||
-	    event_text(root, "ticket.status", NULL, 1, status, sizeof status, err) ||
-	    event_text(root, "ticket.name", NULL, 0, ev->subject, sizeof ev->subject, err) ||
-	    event_text(root, "ticket.category", NULL, 0, ev->category, sizeof ev->category, err);
-	if (rc == 0) {
-		ev->type = hook_status_in(status, src->close_statuses) ? EVENT_CLOSED :
-		    EVENT_REOPENED;
-		rc = event_email(root, "requester.email", NULL, ev->type == EVENT_CLOSED,
-		    ev->requester_email, sizeof ev->requester_email, err) ||
-		    event_text(root, "requester.name", NULL, 0, ev->requester_name,
-			sizeof ev->requester_name, err) ||
-		    event_text(root, "requester.language", NULL, 0, lang, sizeof lang, err) ||
-		    event_text(root, "technician.id", NULL, 0, ev->agent_id, sizeof ev->agent_id,
-			err) ||
-		    event_email(root, "technician.email", NULL, 0, ev->agent_email,
-			sizeof ev->agent_email, err) ||
-		    event_text(root, "technician.name", NULL, 0, ev->agent_name,
-			sizeof ev->agent_name, err) ||
-		    event_text(root, "group.id", NULL, 0, ev->team_id, sizeof ev->team_id, err) ||
-		    event_text(root, "group.name", NULL, 0, ev->team_name, sizeof ev->team_name,
-			err);
-	}
-	/* GLPI renders an unset id as 0 */
-	if (rc == 0 && strcmp(ev->agent_id, "0") == 0)
-		ev->agent_id[0] = '\0';
-	if (rc == 0 && strcmp(ev->team_id, "0") == 0)
-		ev->team_id[0] = ev->team_name[0] = '\0';
-	if (rc == 0 && ev->type == EVENT_CLOSED && ev->agent_id[0] == '\0' &&
-	    ev->agent_email[0] == '\0')
-		rc = event_fail(err, "technician.id", "the ticket has no technician assigned");
-	if (rc == 0) {
-		event_language(lang, ev->language, 1);
+	st = hook_parse_template(req, src, now, &paths, ev, status, updated, err);
+	if (st == EVENT_OK)
 		snprintf(delivery_id, idlen, "%.40s:%.100s:%.40s",
 		    http_header(req, "X-GLPI-timestamp"), ev->ticket_id, status);
-	}
-	json_decref(root);
-	return rc == 0 ? EVENT_OK : EVENT_INVALID_FIELD;
+	return st;
 }
 
 const struct hook_adapter hook_glpi = {

@@ -39,6 +39,23 @@ int	hook_token_matches(struct request *, const struct source_config *);
 int	hook_timestamp_fresh(const char *ts, time_t now, long long tolerance);
 /* 1 when status is in the comma separated list (case-insensitive). */
 int	hook_status_in(const char *status, const char *list);
+/* Where a body made from one of our templates (contrib/<source>/
+ * body.json.tmpl) keeps each field; NULL = not there. */
+struct template_paths {
+	const char	*subject, *category, *updated;
+	const char	*agent_id, *agent_email, *agent_name;
+	const char	*team_id, *team_name;
+	const char	*unassigned;	/* the field a close without an agent names */
+};
+
+/* Parses such a body: ticket.id and ticket.status (a close when the status
+ * is in close_statuses, else a reopen), requester.{email,name,language},
+ * and the fields at paths. An id of "0" means none (GLPI); a missing agent
+ * id is the agent's address, a missing team id the team's name. status and
+ * updated receive those values for the delivery id. */
+enum event_status hook_parse_template(struct request *, const struct source_config *,
+    time_t now, const struct template_paths *, struct event *, char status[64],
+    char updated[64], struct event_error *);
 /* Fills "Given Family" from two parts, either of which may be empty. */
 void	hook_join_name(char *out, size_t outlen, const char *first, const char *last);
 
