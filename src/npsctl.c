@@ -36,7 +36,8 @@ usage(void)
 	    "usage: npsctl [-c FILE] COMMAND [options]\n"
 	    "commands:\n"
 	    "  report [--by agent|team|category|none] [--since DATE] [--until DATE]\n"
-	    "         [--last DURATION] [--team ID] [--agent ID] [--interval week|month]\n"
+	    "         [--last DURATION] [--team ID] [--agent ID] [--category NAME]\n"
+	    "         [--interval week|month]\n"
 	    "         [--format table|json|csv]\n"
 	    "  send-test-event [--url URL] [--to ADDRESS] [--name NAME] [--ticket ID]\n"
 	    "         [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n"
@@ -99,12 +100,13 @@ cmd_report(int argc, char **argv)
 		{ "last", required_argument, NULL, 'l' },
 		{ "team", required_argument, NULL, 't' },
 		{ "agent", required_argument, NULL, 'a' },
+		{ "category", required_argument, NULL, 'k' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct report_query q = { REPORT_BY_TEAM, REPORT_INTERVAL_NONE, 0, 0, NULL, NULL };
+	struct report_query q = { REPORT_BY_TEAM, REPORT_INTERVAL_NONE, 0, 0, NULL, NULL, NULL };
 	const char *format = "table";
 	int have_since = 0, have_until = 0, have_last = 0, ch, rc;
 	long long last = 30 * 86400;
@@ -144,6 +146,9 @@ cmd_report(int argc, char **argv)
 			break;
 		case 'a':
 			q.agent = optarg;
+			break;
+		case 'k':
+			q.category = optarg;
 			break;
 		case 'i':
 			if (strcmp(optarg, "week") == 0) q.interval = REPORT_INTERVAL_WEEK;

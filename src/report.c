@@ -148,6 +148,8 @@ bind_filters(sqlite3_stmt *st, const struct report_query *q)
 		sqlite3_bind_text(st, 3, q->team, -1, SQLITE_STATIC);
 	if (q->agent != NULL)
 		sqlite3_bind_text(st, 4, q->agent, -1, SQLITE_STATIC);
+	if (q->category != NULL)
+		sqlite3_bind_text(st, 5, q->category, -1, SQLITE_STATIC);
 }
 
 static int
@@ -162,13 +164,14 @@ group_cmp(const void *a, const void *b)
 int
 report_run(sqlite3 *db, const struct report_query *q, struct report *r)
 {
-	char sql[4096], bucket[512], filters[128];
+	char sql[4096], bucket[512], filters[160];
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	snprintf(filters, sizeof filters, "%s%s",
-	    q->team ? " AND s.team_id = ?3" : "", q->agent ? " AND s.agent_id = ?4" : "");
+	snprintf(filters, sizeof filters, "%s%s%s",
+	    q->team ? " AND s.team_id = ?3" : "", q->agent ? " AND s.agent_id = ?4" : "",
+	    q->category ? " AND s.category = ?5" : "");
 
 	/* responses by answer time */
 	bucket_expr(q->interval, "a.answered_at", bucket, sizeof bucket);

@@ -33,6 +33,7 @@ struct report_query {
 	enum report_interval	 interval;
 	time_t			 since, until;	/* [since, until) */
 	const char		*team, *agent;	/* filters, may be NULL */
+	const char		*category;
 };
 
 struct report {

@@ -72,10 +72,14 @@ report_write_json(FILE *out, const struct report_query *q, const struct report *
 	return rc;
 }
 
+/* RFC 4180 quoting; a cell a spreadsheet would run as a formula (= + - @,
+ * tab, CR) is neutralised with a leading apostrophe. */
 static void
 csv_field(FILE *out, const char *s)
 {
 	fputc('"', out);
+	if (*s != '\0' && strchr("=+-@\t\r", *s) != NULL)
+		fputc('\'', out);
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			fputc('"', out);

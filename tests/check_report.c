@@ -128,7 +128,8 @@ END_TEST
 START_TEST(query_groups_and_periods)
 {
 	char path[] = "/tmp/check_report_XXXXXX", err[256];
-	struct report_query q = { REPORT_BY_TEAM, REPORT_INTERVAL_NONE, 1000, 2000, NULL, NULL };
+	struct report_query q = { REPORT_BY_TEAM, REPORT_INTERVAL_NONE, 1000, 2000, NULL, NULL,
+		NULL };
 	struct report r;
 	sqlite3 *db;
 	int fd = mkstemp(path);
@@ -148,7 +149,8 @@ START_TEST(query_groups_and_periods)
 	    " (5, 'e', 1, 5, 'generic', 'T1', 0, 'en', 'piet', 'sd', 'Servicedesk', 'answered', 0, 0, 1250, NULL);"
 	    "INSERT INTO answers (survey, score, answered_at, updated_at, flagged) VALUES"
 	    " (1, 10, 1150, 1150, 0), (2, 3, 1250, 1250, 0), (4, 9, 1500, 1500, 0),"
-	    " (5, 10, 1260, 1260, 1);"), SQLITE_OK);
+	    " (5, 10, 1260, 1260, 1);"
+	    "UPDATE surveys SET category = 'Network' WHERE team_id = 'net';"), SQLITE_OK);
 	ck_assert_int_eq(report_run(db, &q, &r), 0);
 	ck_assert_uint_eq(r.ngroups, 2);
 	/* sorted by key: net, sd */
@@ -172,7 +174,16 @@ START_TEST(query_groups_and_periods)
 	report_free(&r);
 
 	q.team = NULL;
+	q.category = "Network";	/* only survey 3 and 4 are in it */
 	q.by = REPORT_BY_NONE;
+	ck_assert_int_eq(report_run(db, &q, &r), 0);
+	ck_assert_uint_eq(r.ngroups, 1);
+	ck_assert_int_eq(r.groups[0].sent, 1);
+	ck_assert_int_eq(r.groups[0].distribution[9], 1);
+	ck_assert_int_eq(r.groups[0].distribution[10], 0);
+	report_free(&r);
+
+	q.category = NULL;
 	q.interval = REPORT_INTERVAL_MONTH;
 	ck_assert_int_eq(report_run(db, &q, &r), 0);
 	ck_assert_uint_eq(r.ngroups, 1);
@@ -184,12 +195,34 @@ START_TEST(query_groups_and_periods)
 }
 END_TEST
 
+START_TEST(csv_neutralises_formulas)
+{
+	struct report_group g;
+	struct report r = { &g, 1 };
+	struct report_query q = { REPORT_BY_AGENT, REPORT_INTERVAL_NONE, 0, 1, NULL, NULL, NULL };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	memset(&g, 0, sizeof g);
+	g.key = (char *)"@evil";
+	g.label = (char *)"=HYPERLINK(\"http://x.example\",\"click\")";
+	g.bucket = (char *)"";
+	ck_assert_int_eq(report_write_csv(f, &q, &r), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "\"'@evil\",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"click\"\")\""));
+	ck_assert_ptr_nonnull(strstr(text, "\r\n"));
+	free(text);
+}
+END_TEST
+
 START_TEST(iso_weeks)
 {
 	char path[] = "/tmp/check_report_XXXXXX", err[256];
 	/* 2026-01-01 is a Thursday: ISO week 2026-W01; 2027-01-01 is a Friday:
 	 * still 2026-W53; 2024-12-30 (Monday) is 2025-W01. */
-	struct report_query q = { REPORT_BY_NONE, REPORT_INTERVAL_WEEK, 0, 2000000000, NULL, NULL };
+	struct report_query q = { REPORT_BY_NONE, REPORT_INTERVAL_WEEK, 0, 2000000000, NULL, NULL,
+		NULL };
 	struct report r;
 	sqlite3 *db;
 	int fd = mkstemp(path);
@@ -232,6 +265,7 @@ main(void)
 	tcase_add_test(tc, self_score_gap);
 	tcase_add_test(tc, query_groups_and_periods);
 	tcase_add_test(tc, iso_weeks);
+	tcase_add_test(tc, csv_neutralises_formulas);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
