@@ -206,22 +206,7 @@ store_answer(long long survey, int score, const char *comment, time_t now, long 
 		return SQLITE_CANTOPEN;
 	if ((rc = db_begin(db)) != SQLITE_OK)
 		return rc;
-	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at, "
-	    "flagged, flag_rule) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6) ON CONFLICT (survey) DO UPDATE "
-	    "SET score = ?2, comment = ?3, updated_at = ?4, flagged = ?5, flag_rule = ?6");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, survey);
-	sqlite3_bind_int(st, 2, score);
-	if (*comment != '\0')
-		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int(st, 5, rule != NULL);
-	if (rule != NULL)
-		sqlite3_bind_text(st, 6, rule, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
+	/* the version is the record; answers holds the latest one */
 	st = db_prepare(db, "INSERT INTO answer_versions (survey, score, comment, at, render_ms, "
 	    "flagged, flag_rule) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
@@ -236,6 +221,17 @@ store_answer(long long survey, int score, const char *comment, time_t now, long 
 	sqlite3_bind_int(st, 6, rule != NULL);
 	if (rule != NULL)
 		sqlite3_bind_text(st, 7, rule, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at, "
+	    "flagged, flag_rule) SELECT survey, score, comment, at, at, flagged, flag_rule "
+	    "FROM answer_versions WHERE id = ? ON CONFLICT (survey) DO UPDATE SET "
+	    "score = excluded.score, comment = excluded.comment, updated_at = excluded.updated_at, "
+	    "flagged = excluded.flagged, flag_rule = excluded.flag_rule");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db));
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
