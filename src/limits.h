@@ -35,5 +35,8 @@
 #define NPSD_CONNECTION_TIMEOUT    30        /* seconds an idle HTTP client may hold */
 #define NPSD_MAX_CONNECTIONS       512
 #define NPSD_MAX_DURATION          (3650LL * 86400) /* ten years */
+#define NPSD_MAX_REPORT_TEAMS      64        /* teams in one report filter or token */
+#define NPSD_MAX_BUCKETS           600       /* weeks or months in one report */
+#define NPSD_MAX_REPORT_GROUPS     200000    /* rows of one report */
 
 #endif

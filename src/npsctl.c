@@ -17,6 +17,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "event.h"
+#include "limits.h"
 #include "message.h"
 #include "report.h"
 #include "signature.h"
@@ -106,7 +107,9 @@ cmd_report(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct report_query q = { REPORT_BY_TEAM, REPORT_INTERVAL_NONE, 0, 0, NULL, NULL, NULL };
+	struct report_query q = { .by = REPORT_BY_TEAM, .interval = REPORT_INTERVAL_NONE };
+	const char *teams[NPSD_MAX_REPORT_TEAMS];
+	int nteams;
 	const char *format = "table";
 	int have_since = 0, have_until = 0, have_last = 0, ch, rc;
 	long long last = 30 * 86400;
@@ -142,7 +145,11 @@ cmd_report(int argc, char **argv)
 			have_last = 1;
 			break;
 		case 't':
-			q.team = optarg;
+			if ((nteams = report_split_list(optarg, teams, NPSD_MAX_REPORT_TEAMS)) < 0)
+				usage_error("--team: expected ID[,ID...] (at most %d)",
+				    NPSD_MAX_REPORT_TEAMS);
+			q.teams = teams;
+			q.nteams = (size_t)nteams;
 			break;
 		case 'a':
 			q.agent = optarg;
@@ -173,8 +180,9 @@ cmd_report(int argc, char **argv)
 		usage_error("report: unexpected argument \"%s\"", argv[optind]);
 	if (have_last && (have_since || have_until))
 		usage_error("%s", "--last cannot be combined with --since or --until");
+	/* a period of whole days ends with today: until is tomorrow 00:00 UTC */
 	if (!have_until)
-		q.until = have_since ? now : now + 1;
+		q.until = have_since || last % 86400 == 0 ? now - now % 86400 + 86400 : now + 1;
 	if (!have_since)
 		q.since = q.until - (time_t)last;
 	if (q.since >= q.until)
@@ -186,8 +194,13 @@ cmd_report(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_RUNTIME;
 	}
-	if (report_run(db, &q, &r) == -1) {
-		fprintf(stderr, "npsctl: report: %s\n", sqlite3_errmsg(db));
+	if ((rc = report_run(db, &q, &r)) != 0) {
+		if (rc == -2)
+			fprintf(stderr, "npsctl: report: the period has more than %d buckets or "
+			    "the report more than %d rows; choose a shorter period or a longer "
+			    "interval\n", NPSD_MAX_BUCKETS, NPSD_MAX_REPORT_GROUPS);
+		else
+			fprintf(stderr, "npsctl: report: %s\n", sqlite3_errmsg(db));
 		db_close(db);
 		config_free(&cfg);
 		return EXIT_RUNTIME;

@@ -225,8 +225,10 @@ store_answer(long long survey, int score, const char *comment, time_t now, long 
 		goto fail;
 	sqlite3_finalize(st);
 	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at, "
-	    "flagged, flag_rule) SELECT survey, score, comment, at, at, flagged, flag_rule "
-	    "FROM answer_versions WHERE id = ? ON CONFLICT (survey) DO UPDATE SET "
+	    "flagged, flag_rule, agent_id, team_id, category, self_score) SELECT v.survey, "
+	    "v.score, v.comment, v.at, v.at, v.flagged, v.flag_rule, s.agent_id, s.team_id, "
+	    "s.category, s.self_score FROM answer_versions v JOIN surveys s ON s.id = v.survey "
+	    "WHERE v.id = ? ON CONFLICT (survey) DO UPDATE SET "
 	    "score = excluded.score, comment = excluded.comment, updated_at = excluded.updated_at, "
 	    "flagged = excluded.flagged, flag_rule = excluded.flag_rule");
 	if (st == NULL)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "limits.h"
 #include "report.h"
 
 double
@@ -67,28 +68,18 @@ report_by_name(enum report_by by)
 	return "none";
 }
 
+/* The column a table row is grouped by; every table read here (answers,
+ * surveys, closings) names them alike. */
 static const char *
-key_expr(enum report_by by)
+key_col(enum report_by by)
 {
 	switch (by) {
-	case REPORT_BY_AGENT: return "s.agent_id";
-	case REPORT_BY_TEAM: return "s.team_id";
-	case REPORT_BY_CATEGORY: return "s.category";
+	case REPORT_BY_AGENT: return "agent_id";
+	case REPORT_BY_TEAM: return "team_id";
+	case REPORT_BY_CATEGORY: return "category";
 	case REPORT_BY_NONE: break;
 	}
 	return "'all'";
-}
-
-static const char *
-label_expr(enum report_by by)
-{
-	switch (by) {
-	case REPORT_BY_AGENT: return "max(coalesce(nullif(s.agent_name, ''), s.agent_id))";
-	case REPORT_BY_TEAM: return "max(coalesce(nullif(s.team_name, ''), s.team_id))";
-	case REPORT_BY_CATEGORY: return "max(s.category)";
-	case REPORT_BY_NONE: break;
-	}
-	return "'All'";
 }
 
 /* ISO 8601 week: the week's Thursday decides the year. */
@@ -105,27 +96,42 @@ bucket_expr(enum report_interval iv, const char *ts, char *out, size_t outlen)
 		snprintf(out, outlen, "''");
 }
 
+void
+report_bucket_of(enum report_interval iv, time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (iv == REPORT_INTERVAL_MONTH)
+		strftime(out, outlen, "%Y-%m", &tm);
+	else if (iv == REPORT_INTERVAL_WEEK)
+		strftime(out, outlen, "%G-W%V", &tm);
+	else if (outlen > 0)
+		out[0] = '\0';
+}
+
+/* Rows are appended as read and merged once sorted. */
 static struct report_group *
-find_group(struct report *r, const char *key, const char *bucket, const char *label)
+add_group(struct report *r, size_t *cap, const char *key, const char *bucket)
 {
 	struct report_group *g;
 
-	for (size_t i = 0; i < r->ngroups; i++)
-		if (strcmp(r->groups[i].key, key) == 0 && strcmp(r->groups[i].bucket, bucket) == 0)
-			return &r->groups[i];
-	g = realloc(r->groups, (r->ngroups + 1) * sizeof *r->groups);
-	if (g == NULL)
+	if (r->ngroups >= NPSD_MAX_REPORT_GROUPS * 2)
 		return NULL;
-	r->groups = g;
+	if (r->ngroups == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		if ((g = realloc(r->groups, ncap * sizeof *g)) == NULL)
+			return NULL;
+		r->groups = g;
+		*cap = ncap;
+	}
 	g = &r->groups[r->ngroups];
 	memset(g, 0, sizeof *g);
 	g->key = strdup(key);
 	g->bucket = strdup(bucket);
-	g->label = strdup(label);
-	if (g->key == NULL || g->bucket == NULL || g->label == NULL) {
+	if (g->key == NULL || g->bucket == NULL) {
 		free(g->key);
 		free(g->bucket);
-		free(g->label);
 		return NULL;
 	}
 	r->ngroups++;
@@ -140,16 +146,35 @@ text(sqlite3_stmt *st, int i)
 }
 
 static void
+filters_sql(const struct report_query *q, char *out, size_t outlen)
+{
+	size_t len;
+
+	snprintf(out, outlen, "%s%s", q->agent ? " AND agent_id = ?3" : "",
+	    q->category ? " AND category = ?4" : "");
+	if (q->nteams == 0)
+		return;
+	len = strlen(out);
+	snprintf(out + len, outlen - len, " AND team_id IN (");
+	for (size_t i = 0; i < q->nteams; i++) {
+		len = strlen(out);
+		snprintf(out + len, outlen - len, "%s?%zu", i ? ", " : "", i + 10);
+	}
+	len = strlen(out);
+	snprintf(out + len, outlen - len, ")");
+}
+
+static void
 bind_filters(sqlite3_stmt *st, const struct report_query *q)
 {
 	sqlite3_bind_int64(st, 1, q->since);
 	sqlite3_bind_int64(st, 2, q->until);
-	if (q->team != NULL)
-		sqlite3_bind_text(st, 3, q->team, -1, SQLITE_STATIC);
 	if (q->agent != NULL)
-		sqlite3_bind_text(st, 4, q->agent, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, q->agent, -1, SQLITE_STATIC);
 	if (q->category != NULL)
-		sqlite3_bind_text(st, 5, q->category, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, q->category, -1, SQLITE_STATIC);
+	for (size_t i = 0; i < q->nteams; i++)
+		sqlite3_bind_text(st, (int)(i + 10), q->teams[i], -1, SQLITE_STATIC);
 }
 
 static int
@@ -161,82 +186,284 @@ group_cmp(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->bucket, y->bucket);
 }
 
-int
-report_run(sqlite3 *db, const struct report_query *q, struct report *r)
+static void
+group_free(struct report_group *g)
 {
-	char sql[4096], bucket[512], filters[160];
+	free(g->key);
+	free(g->label);
+	free(g->bucket);
+}
+
+static void
+group_add_into(struct report_group *to, const struct report_group *from)
+{
+	to->closed += from->closed;
+	to->sent += from->sent;
+	to->flagged += from->flagged;
+	for (int s = 0; s <= 10; s++)
+		to->distribution[s] += from->distribution[s];
+	to->self_n += from->self_n;
+	to->self_sum += from->self_sum;
+	to->customer_sum += from->customer_sum;
+}
+
+/* Sorts by key and bucket and merges rows of the same pair. */
+static void
+merge_groups(struct report *r)
+{
+	size_t out = 0;
+
+	if (r->ngroups > 1)
+		qsort(r->groups, r->ngroups, sizeof *r->groups, group_cmp);
+	for (size_t i = 0; i < r->ngroups; i++) {
+		if (out > 0 && group_cmp(&r->groups[out - 1], &r->groups[i]) == 0) {
+			group_add_into(&r->groups[out - 1], &r->groups[i]);
+			group_free(&r->groups[i]);
+			continue;
+		}
+		r->groups[out++] = r->groups[i];
+	}
+	r->ngroups = out;
+}
+
+/* Every bucket the period touches, in order. */
+static int
+period_buckets(const struct report_query *q, char (**out)[12], size_t *n)
+{
+	char (*b)[12] = NULL, cur[12];
+	size_t nb = 0;
+
+	for (time_t t = q->since; t < q->until; t += 86400) {
+		report_bucket_of(q->interval, t, cur, sizeof cur);
+		if (nb > 0 && strcmp(b[nb - 1], cur) == 0)
+			continue;
+		if (nb == NPSD_MAX_BUCKETS) {
+			free(b);
+			return -2;
+		}
+		if (nb % 64 == 0) {
+			char (*nbuf)[12] = realloc(b, (nb + 64) * sizeof *b);
+			if (nbuf == NULL) {
+				free(b);
+				return -1;
+			}
+			b = nbuf;
+		}
+		memcpy(b[nb++], cur, sizeof cur);
+	}
+	/* the last day may start a bucket the daily steps skipped over */
+	report_bucket_of(q->interval, q->until - 1, cur, sizeof cur);
+	if (nb == 0 || strcmp(b[nb - 1], cur) != 0) {
+		char (*nbuf)[12] = realloc(b, (nb + 1) * sizeof *b);
+		if (nbuf == NULL) {
+			free(b);
+			return -1;
+		}
+		b = nbuf;
+		memcpy(b[nb++], cur, sizeof cur);
+	}
+	*out = b;
+	*n = nb;
+	return 0;
+}
+
+/* One row per group per bucket: the buckets a group had nothing in are
+ * added, empty, so a series shows its gaps. */
+static int
+fill_buckets(const struct report_query *q, struct report *r, size_t *cap)
+{
+	char (*b)[12];
+	size_t nb, n = r->ngroups;
+	int rc;
+
+	if ((rc = period_buckets(q, &b, &nb)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && strcmp(r->groups[i - 1].key, r->groups[i].key) == 0)
+			continue;
+		for (size_t k = 0; k < nb; k++) {
+			const char *key = r->groups[i].key;
+			size_t j;
+
+			for (j = i; j < n && strcmp(r->groups[j].key, key) == 0; j++)
+				if (strcmp(r->groups[j].bucket, b[k]) == 0)
+					break;
+			if (j < n && strcmp(r->groups[j].key, key) == 0)
+				continue;
+			if (r->ngroups >= NPSD_MAX_REPORT_GROUPS) {
+				free(b);
+				return -2;
+			}
+			if (add_group(r, cap, key, b[k]) == NULL) {
+				free(b);
+				return -1;
+			}
+		}
+	}
+	free(b);
+	merge_groups(r);
+	return 0;
+}
+
+/* Runs one grouped count; col 0 key, col 1 bucket, then what add() reads. */
+static int
+read_rows(sqlite3 *db, const char *sql, const struct report_query *q, struct report *r,
+    size_t *cap, void (*add)(struct report_group *, sqlite3_stmt *))
+{
 	sqlite3_stmt *st;
 	int rc;
 
-	memset(r, 0, sizeof *r);
-	snprintf(filters, sizeof filters, "%s%s%s",
-	    q->team ? " AND s.team_id = ?3" : "", q->agent ? " AND s.agent_id = ?4" : "",
-	    q->category ? " AND s.category = ?5" : "");
-
-	/* responses by answer time */
-	bucket_expr(q->interval, "a.answered_at", bucket, sizeof bucket);
-	snprintf(sql, sizeof sql, "SELECT %s, %s, %s, a.score, a.flagged, s.self_score, count(*) "
-	    "FROM answers a JOIN surveys s ON s.id = a.survey "
-	    "WHERE a.answered_at >= ?1 AND a.answered_at < ?2%s "
-	    "GROUP BY 1, 3, 4, 5, 6", key_expr(q->by), label_expr(q->by), bucket, filters);
 	if ((st = db_prepare(db, sql)) == NULL)
 		return -1;
 	bind_filters(st, q);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_group *g = find_group(r, text(st, 0), text(st, 2), text(st, 1));
-		int score = sqlite3_column_int(st, 3), flagged = sqlite3_column_int(st, 4);
-		long long n = sqlite3_column_int64(st, 6);
-
-		if (g == NULL || score < 0 || score > 10)
-			break;
-		if (flagged) {
-			g->flagged += n;
-			continue;
-		}
-		g->distribution[score] += n;
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-			g->self_n += n;
-			g->self_sum += n * sqlite3_column_int(st, 5);
-			g->customer_sum += n * score;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-
-	/* surveys mailed, by send time */
-	bucket_expr(q->interval, "s.sent_at", bucket, sizeof bucket);
-	snprintf(sql, sizeof sql, "SELECT %s, %s, %s, count(*) FROM surveys s "
-	    "WHERE s.sent_at >= ?1 AND s.sent_at < ?2%s GROUP BY 1, 3",
-	    key_expr(q->by), label_expr(q->by), bucket, filters);
-	if ((st = db_prepare(db, sql)) == NULL)
-		goto fail;
-	bind_filters(st, q);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_group *g = find_group(r, text(st, 0), text(st, 2), text(st, 1));
+		struct report_group *g = add_group(r, cap, text(st, 0), text(st, 1));
 		if (g == NULL)
 			break;
-		g->sent += sqlite3_column_int64(st, 3);
+		add(g, st);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+add_answers(struct report_group *g, sqlite3_stmt *st)
+{
+	int score = sqlite3_column_int(st, 2), flagged = sqlite3_column_int(st, 3);
+	long long n = sqlite3_column_int64(st, 5);
+
+	if (score < 0 || score > 10)
+		return;
+	if (flagged) {
+		g->flagged += n;
+		return;
+	}
+	g->distribution[score] += n;
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		g->self_n += n;
+		g->self_sum += n * sqlite3_column_int(st, 4);
+		g->customer_sum += n * score;
+	}
+}
+
+static void
+add_sent(struct report_group *g, sqlite3_stmt *st)
+{
+	g->sent += sqlite3_column_int64(st, 2);
+}
+
+static void
+add_closed(struct report_group *g, sqlite3_stmt *st)
+{
+	g->closed += sqlite3_column_int64(st, 2);
+}
+
+/* Labels: agents' and teams' names as last seen; categories are their
+ * own names. */
+static int
+label_groups(sqlite3 *db, enum report_by by, struct report *r)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (by == REPORT_BY_AGENT)
+		st = db_prepare(db, "SELECT nullif(name, '') FROM agents WHERE id = ?");
+	else if (by == REPORT_BY_TEAM)
+		st = db_prepare(db, "SELECT nullif(name, '') FROM teams WHERE id = ?");
+	if ((by == REPORT_BY_AGENT || by == REPORT_BY_TEAM) && st == NULL)
+		return -1;
+	for (size_t i = 0; i < r->ngroups; i++) {
+		struct report_group *g = &r->groups[i];
+		const char *label = by == REPORT_BY_NONE ? "All" : g->key;
+
+		if (i > 0 && strcmp(r->groups[i - 1].key, g->key) == 0) {
+			g->label = strdup(r->groups[i - 1].label);
+		} else {
+			if (st != NULL) {
+				sqlite3_reset(st);
+				sqlite3_bind_text(st, 1, g->key, -1, SQLITE_STATIC);
+				if (sqlite3_step(st) == SQLITE_ROW &&
+				    sqlite3_column_type(st, 0) != SQLITE_NULL)
+					label = text(st, 0);
+			}
+			g->label = strdup(label);
+		}
+		if (g->label == NULL) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+report_split_list(char *s, const char **out, size_t max)
+{
+	size_t n = 0;
+	char *item;
+
+	while ((item = strsep(&s, ",")) != NULL) {
+		if (*item == '\0' || n == max)
+			return -1;
+		out[n++] = item;
+	}
+	return (int)n;
+}
+
+int
+report_run(sqlite3 *db, const struct report_query *q, struct report *r)
+{
+	char sql[4096], bucket[512], filters[1024];
+	const char *key = key_col(q->by);
+	size_t cap = 0;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if (q->nteams > NPSD_MAX_REPORT_TEAMS)
+		return -2;
+	filters_sql(q, filters, sizeof filters);
+
+	/* responses by answer time */
+	bucket_expr(q->interval, "answered_at", bucket, sizeof bucket);
+	snprintf(sql, sizeof sql, "SELECT %s, %s, score, flagged, self_score, count(*) "
+	    "FROM answers WHERE answered_at >= ?1 AND answered_at < ?2%s "
+	    "GROUP BY 1, 2, 3, 4, 5", key, bucket, filters);
+	if (read_rows(db, sql, q, r, &cap, add_answers) == -1)
 		goto fail;
-	if (r->ngroups > 1)
-		qsort(r->groups, r->ngroups, sizeof *r->groups, group_cmp);
+	/* surveys mailed, by send time */
+	bucket_expr(q->interval, "sent_at", bucket, sizeof bucket);
+	snprintf(sql, sizeof sql, "SELECT %s, %s, count(*) FROM surveys "
+	    "WHERE sent_at >= ?1 AND sent_at < ?2%s GROUP BY 1, 2", key, bucket, filters);
+	if (read_rows(db, sql, q, r, &cap, add_sent) == -1)
+		goto fail;
+	/* tickets closed, by close time */
+	bucket_expr(q->interval, "closed_at", bucket, sizeof bucket);
+	snprintf(sql, sizeof sql, "SELECT %s, %s, count(*) FROM closings "
+	    "WHERE closed_at >= ?1 AND closed_at < ?2%s GROUP BY 1, 2", key, bucket, filters);
+	if (read_rows(db, sql, q, r, &cap, add_closed) == -1)
+		goto fail;
+	merge_groups(r);
+	if (r->ngroups > NPSD_MAX_REPORT_GROUPS) {
+		rc = -2;
+		goto fail;
+	}
+	if (q->interval != REPORT_INTERVAL_NONE && (rc = fill_buckets(q, r, &cap)) != 0)
+		goto fail;
+	if (label_groups(db, q->by, r) == -1) {
+		rc = -1;
+		goto fail;
+	}
 	return 0;
 fail:
 	report_free(r);
-	return -1;
+	return rc;
 }
 
 void
 report_free(struct report *r)
 {
-	for (size_t i = 0; i < r->ngroups; i++) {
-		free(r->groups[i].key);
-		free(r->groups[i].label);
-		free(r->groups[i].bucket);
-	}
+	for (size_t i = 0; i < r->ngroups; i++)
+		group_free(&r->groups[i]);
 	free(r->groups);
 	r->groups = NULL;
 	r->ngroups = 0;

@@ -11,7 +11,7 @@ enum report_interval { REPORT_INTERVAL_NONE, REPORT_INTERVAL_WEEK, REPORT_INTERV
 
 struct report_group {
 	char		*key, *label, *bucket;
-	long long	 sent, flagged;
+	long long	 closed, sent, flagged;
 	long long	 distribution[11];
 	long long	 self_n;		/* answered tickets with a self score */
 	long long	 self_sum, customer_sum;
@@ -32,7 +32,10 @@ struct report_query {
 	enum report_by		 by;
 	enum report_interval	 interval;
 	time_t			 since, until;	/* [since, until) */
-	const char		*team, *agent;	/* filters, may be NULL */
+	/* filters, each may be absent: any of teams, the agent, the category */
+	const char *const	*teams;
+	size_t			 nteams;
+	const char		*agent;
 	const char		*category;
 };
 
@@ -44,7 +47,15 @@ struct report {
 /* Pure: figures of one group by the definitions of SPEC section 6. */
 void	report_figures(const struct report_group *, struct report_figures *);
 double	report_round1(double);
+/* -1 on a database error, -2 when the period holds more than
+ * NPSD_MAX_BUCKETS buckets or the report more than NPSD_MAX_REPORT_GROUPS
+ * rows. */
 int	report_run(sqlite3 *, const struct report_query *, struct report *);
+/* Splits "a,b,c" in place into at most max items; -1 when an item is
+ * empty or there are more. */
+int	report_split_list(char *, const char **out, size_t max);
+/* The bucket ("2026-10", "2026-W41") that instant t falls in. */
+void	report_bucket_of(enum report_interval, time_t t, char *out, size_t outlen);
 void	report_free(struct report *);
 const char *report_by_name(enum report_by);
 

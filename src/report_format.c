@@ -42,8 +42,9 @@ report_write_json(FILE *out, const struct report_query *q, const struct report *
 		report_figures(g, &f);
 		for (int s = 0; s <= 10; s++)
 			json_array_append_new(dist, json_integer(g->distribution[s]));
-		row = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:b, s:I, s:o}",
-		    "key", g->key, "label", g->label, "sent", (json_int_t)g->sent,
+		row = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:b, s:I, s:o}",
+		    "key", g->key, "label", g->label, "closed", (json_int_t)g->closed,
+		    "sent", (json_int_t)g->sent,
 		    "responses", (json_int_t)f.responses,
 		    "response_rate", number_or_null(f.has_rate, f.response_rate),
 		    "promoters", (json_int_t)f.promoters, "passives", (json_int_t)f.passives,
@@ -91,12 +92,11 @@ csv_field(FILE *out, const char *s)
 int
 report_write_csv(FILE *out, const struct report_query *q, const struct report *r)
 {
-	fprintf(out, "key,label,bucket,sent,responses,response_rate,promoters,passives,"
+	fprintf(out, "key,label,bucket,closed,sent,responses,response_rate,promoters,passives,"
 	    "detractors,nps,moe,low_sample,flagged");
 	for (int s = 0; s <= 10; s++)
 		fprintf(out, ",score_%d", s);
-	fprintf(out, "\r\n");
-	(void)q;
+	fprintf(out, ",self_avg,customer_avg,gap\r\n");
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct report_group *g = &r->groups[i];
 		struct report_figures f;
@@ -107,7 +107,7 @@ report_write_csv(FILE *out, const struct report_query *q, const struct report *r
 		csv_field(out, g->label);
 		fputc(',', out);
 		csv_field(out, g->bucket);
-		fprintf(out, ",%lld,%lld,", g->sent, f.responses);
+		fprintf(out, ",%lld,%lld,%lld,", g->closed, g->sent, f.responses);
 		if (f.has_rate)
 			fprintf(out, "%.3f", f.response_rate);
 		fprintf(out, ",%lld,%lld,%lld,", f.promoters, f.passives, f.detractors);
@@ -118,7 +118,10 @@ report_write_csv(FILE *out, const struct report_query *q, const struct report *r
 		fprintf(out, ",%s,%lld", f.low_sample ? "true" : "false", g->flagged);
 		for (int s = 0; s <= 10; s++)
 			fprintf(out, ",%lld", g->distribution[s]);
-		fprintf(out, "\r\n");
+		if (f.has_self && (q->by == REPORT_BY_AGENT || q->by == REPORT_BY_TEAM))
+			fprintf(out, ",%.1f,%.1f,%.1f\r\n", f.self_avg, f.customer_avg, f.gap);
+		else
+			fprintf(out, ",,,\r\n");
 	}
 	return ferror(out) ? -1 : 0;
 }
@@ -132,8 +135,9 @@ report_write_table(FILE *out, const struct report_query *q, const struct report 
 	date_of(q->until, until, sizeof until);
 	fprintf(out, "NPS by %s, %s to %s (until exclusive)\n\n", report_by_name(q->by), since,
 	    until);
-	fprintf(out, "%-24s %-8s %6s %6s %6s %5s %5s %5s %7s %7s %5s\n", "group",
-	    q->interval != REPORT_INTERVAL_NONE ? "bucket" : "", "sent", "resp", "rate", "prom",
+	fprintf(out, "%-24s %-8s %6s %6s %6s %6s %5s %5s %5s %7s %7s %5s\n", "group",
+	    q->interval != REPORT_INTERVAL_NONE ? "bucket" : "", "closed", "sent", "resp", "rate",
+	    "prom",
 	    "pass", "detr", "NPS", "+/-", "flag");
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct report_group *g = &r->groups[i];
@@ -147,12 +151,12 @@ report_write_table(FILE *out, const struct report_query *q, const struct report 
 			snprintf(nps, sizeof nps, "%.1f%s", f.nps, f.low_sample ? "*" : "");
 			snprintf(moe, sizeof moe, "%.1f", f.moe);
 		}
-		fprintf(out, "%-24.24s %-8s %6lld %6lld %6s %5lld %5lld %5lld %7s %7s %5lld\n",
-		    g->label[0] ? g->label : "(none)", g->bucket, g->sent, f.responses, rate,
+		fprintf(out, "%-24.24s %-8s %6lld %6lld %6lld %6s %5lld %5lld %5lld %7s %7s %5lld\n",
+		    g->label[0] ? g->label : "(none)", g->bucket, g->closed, g->sent, f.responses, rate,
 		    f.promoters, f.passives, f.detractors, nps, moe, g->flagged);
 	}
 	if (r->ngroups == 0)
-		fprintf(out, "(no surveys sent and no answers in this period)\n");
+		fprintf(out, "(no tickets closed, no surveys sent and no answers in this period)\n");
 	fprintf(out, "\n* fewer than 10 responses: too few to compare or rank\n");
 	return ferror(out) ? -1 : 0;
 }

@@ -94,6 +94,32 @@ skip(struct intake_result *res, const char *reason)
 	return SQLITE_OK;
 }
 
+/* Every close counts for volume, surveyed or not; the agent's and team's
+ * names are kept as last seen. */
+static int
+record_close(sqlite3 *db, const char *source, const struct event *ev, time_t now)
+{
+	const char *agent = ev->agent_id[0] ? ev->agent_id : ev->agent_email;
+	char snow[24], sclosed[24];
+	int rc;
+
+	num(snow, sizeof snow, now);
+	num(sclosed, sizeof sclosed, ev->closed_at);
+	rc = run(db, "INSERT INTO closings (source, ticket_id, closed_at, category, team_id, "
+	    "agent_id) VALUES (?, ?, ?, ?, ?, ?)", NULL, 6, source, ev->ticket_id, sclosed,
+	    ev->category, ev->team_id, agent);
+	if (rc == SQLITE_OK && agent[0] != '\0')
+		rc = run(db, "INSERT INTO agents (id, name, email, seen_at) VALUES (?, ?, lower(?), ?) "
+		    "ON CONFLICT (id) DO UPDATE SET name = coalesce(nullif(excluded.name, ''), name), "
+		    "email = coalesce(nullif(excluded.email, ''), email), seen_at = excluded.seen_at",
+		    NULL, 4, agent, ev->agent_name, ev->agent_email, snow);
+	if (rc == SQLITE_OK && ev->team_id[0] != '\0')
+		rc = run(db, "INSERT INTO teams (id, name, seen_at) VALUES (?, ?, ?) "
+		    "ON CONFLICT (id) DO UPDATE SET name = coalesce(nullif(excluded.name, ''), name), "
+		    "seen_at = excluded.seen_at", NULL, 3, ev->team_id, ev->team_name, snow);
+	return rc;
+}
+
 static int
 intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
     const struct event *ev, time_t now, struct intake_result *res)
@@ -111,7 +137,7 @@ intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
 		rc = run(db, "INSERT INTO tickets (source, ticket_id, state, closes, updated_at) "
 		    "VALUES (?, ?, 'closed', 1, ?) RETURNING id", &ticket, 3, source,
 		    ev->ticket_id, snow);
-		if (rc != SQLITE_OK)
+		if (rc != SQLITE_OK || (rc = record_close(db, source, ev, now)) != SQLITE_OK)
 			return rc;
 		seq = 1;
 	} else if (rc != SQLITE_OK) {
@@ -126,6 +152,8 @@ intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
 		if ((rc = run(db, "UPDATE tickets SET state = 'closed', closes = closes + 1, "
 		    "updated_at = ? WHERE id = ? RETURNING closes", &seq, 2, snow, sticket))
 		    != SQLITE_OK)
+			return rc;
+		if ((rc = record_close(db, source, ev, now)) != SQLITE_OK)
 			return rc;
 		if (!pol->resurvey_after_reopen) {
 			rc = run(db, "SELECT count(*) FROM surveys WHERE ticket = ? AND "

@@ -128,8 +128,8 @@ END_TEST
 START_TEST(query_groups_and_periods)
 {
 	char path[] = "/tmp/check_report_XXXXXX", err[256];
-	struct report_query q = { REPORT_BY_TEAM, REPORT_INTERVAL_NONE, 1000, 2000, NULL, NULL,
-		NULL };
+	struct report_query q = { .by = REPORT_BY_TEAM, .since = 1000, .until = 2000 };
+	const char *sd[] = { "sd" }, *both[] = { "sd", "net" };
 	struct report r;
 	sqlite3 *db;
 	int fd = mkstemp(path);
@@ -147,10 +147,17 @@ START_TEST(query_groups_and_periods)
 	    " (3, 'c', 1, 3, 'generic', 'T1', 0, 'en', 'kees', 'net', 'Network', 'sent', 0, 0, 1300, NULL),"
 	    " (4, 'd', 1, 4, 'generic', 'T1', 0, 'en', 'kees', 'net', 'Network', 'answered', 0, 0, 500, NULL),"
 	    " (5, 'e', 1, 5, 'generic', 'T1', 0, 'en', 'piet', 'sd', 'Servicedesk', 'answered', 0, 0, 1250, NULL);"
-	    "INSERT INTO answers (survey, score, answered_at, updated_at, flagged) VALUES"
-	    " (1, 10, 1150, 1150, 0), (2, 3, 1250, 1250, 0), (4, 9, 1500, 1500, 0),"
-	    " (5, 10, 1260, 1260, 1);"
-	    "UPDATE surveys SET category = 'Network' WHERE team_id = 'net';"), SQLITE_OK);
+	    "UPDATE surveys SET category = 'Network' WHERE team_id = 'net';"
+	    "WITH v(survey, score, at, flagged) AS (VALUES"
+	    " (1, 10, 1150, 0), (2, 3, 1250, 0), (4, 9, 1500, 0), (5, 10, 1260, 1))"
+	    " INSERT INTO answers (survey, score, answered_at, updated_at, flagged, agent_id, "
+	    " team_id, category, self_score) SELECT s.id, v.score, v.at, v.at, v.flagged, "
+	    " s.agent_id, s.team_id, s.category, s.self_score FROM v JOIN surveys s"
+	    " ON s.id = v.survey WHERE 1;"
+	    "INSERT INTO closings (source, ticket_id, closed_at, category, team_id, agent_id) VALUES"
+	    " ('generic', 'T1', 1001, '', 'sd', 'piet'), ('generic', 'T2', 1999, '', 'sd', 'piet'),"
+	    " ('generic', 'T3', 2000, '', 'sd', 'piet'), ('generic', 'T4', 1500, 'Network', 'net', 'kees');"
+	    "INSERT INTO teams VALUES ('sd', 'Servicedesk', 0), ('net', 'Network', 0);"), SQLITE_OK);
 	ck_assert_int_eq(report_run(db, &q, &r), 0);
 	ck_assert_uint_eq(r.ngroups, 2);
 	/* sorted by key: net, sd */
@@ -164,16 +171,27 @@ START_TEST(query_groups_and_periods)
 	ck_assert_int_eq(r.groups[1].distribution[3], 1);
 	ck_assert_int_eq(r.groups[1].flagged, 1);
 	ck_assert_int_eq(r.groups[1].self_n, 1);
+	ck_assert_int_eq(r.groups[0].closed, 1);
+	ck_assert_int_eq(r.groups[1].closed, 2);	/* until is exclusive */
 	report_free(&r);
 
 	q.by = REPORT_BY_AGENT;
-	q.team = "sd";
+	q.teams = sd;
+	q.nteams = 1;
 	ck_assert_int_eq(report_run(db, &q, &r), 0);
 	ck_assert_uint_eq(r.ngroups, 1);
 	ck_assert_str_eq(r.groups[0].key, "piet");
+	ck_assert_str_eq(r.groups[0].label, "piet");	/* no name known */
 	report_free(&r);
 
-	q.team = NULL;
+	q.teams = both;
+	q.nteams = 2;
+	ck_assert_int_eq(report_run(db, &q, &r), 0);
+	ck_assert_uint_eq(r.ngroups, 2);
+	report_free(&r);
+
+	q.teams = NULL;
+	q.nteams = 0;
 	q.category = "Network";	/* only survey 3 and 4 are in it */
 	q.by = REPORT_BY_NONE;
 	ck_assert_int_eq(report_run(db, &q, &r), 0);
@@ -199,7 +217,7 @@ START_TEST(csv_neutralises_formulas)
 {
 	struct report_group g;
 	struct report r = { &g, 1 };
-	struct report_query q = { REPORT_BY_AGENT, REPORT_INTERVAL_NONE, 0, 1, NULL, NULL, NULL };
+	struct report_query q = { .by = REPORT_BY_AGENT, .since = 0, .until = 1 };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -221,8 +239,8 @@ START_TEST(iso_weeks)
 	char path[] = "/tmp/check_report_XXXXXX", err[256];
 	/* 2026-01-01 is a Thursday: ISO week 2026-W01; 2027-01-01 is a Friday:
 	 * still 2026-W53; 2024-12-30 (Monday) is 2025-W01. */
-	struct report_query q = { REPORT_BY_NONE, REPORT_INTERVAL_WEEK, 0, 2000000000, NULL, NULL,
-		NULL };
+	struct report_query q = { .by = REPORT_BY_NONE, .interval = REPORT_INTERVAL_WEEK,
+		.since = 1735516800, .until = 1798848000 };	/* 2024-12-30 to 2027-01-02 */
 	struct report r;
 	sqlite3 *db;
 	int fd = mkstemp(path);
@@ -241,13 +259,96 @@ START_TEST(iso_weeks)
 	    " (1, 10, 1767225600, 0), (2, 10, 1798761600, 0), (3, 10, 1735516800, 0);"),
 	    SQLITE_OK);
 	ck_assert_int_eq(report_run(db, &q, &r), 0);
-	ck_assert_uint_eq(r.ngroups, 3);
+	/* 2025 has 52 ISO weeks, 2026 has 53: every one is a row, and the
+	 * buckets SQLite computed for the answers are among them */
+	ck_assert_uint_eq(r.ngroups, 105);
 	ck_assert_str_eq(r.groups[0].bucket, "2025-W01");
-	ck_assert_str_eq(r.groups[1].bucket, "2026-W01");
-	ck_assert_str_eq(r.groups[2].bucket, "2026-W53");
+	ck_assert_int_eq(r.groups[0].distribution[10], 1);
+	ck_assert_str_eq(r.groups[1].bucket, "2025-W02");
+	ck_assert_int_eq(r.groups[1].distribution[10], 0);
+	ck_assert_str_eq(r.groups[52].bucket, "2026-W01");
+	ck_assert_int_eq(r.groups[52].distribution[10], 1);
+	ck_assert_str_eq(r.groups[104].bucket, "2026-W53");
+	ck_assert_int_eq(r.groups[104].distribution[10], 1);
 	report_free(&r);
 	db_close(db);
 	unlink(path);
+}
+END_TEST
+
+/* Answers on 31 January and 1 March: February is a row of its own, empty,
+ * and each answer lands in its own month at the second it was given. */
+START_TEST(month_buckets_show_empty_months)
+{
+	char path[] = "/tmp/check_report_XXXXXX", err[256];
+	struct report_query q = { .by = REPORT_BY_AGENT, .interval = REPORT_INTERVAL_MONTH,
+		.since = 1767225600, .until = 1775001600 };	/* 2026-01-01 to 2026-04-01 */
+	struct report r;
+	struct report_figures f;
+	sqlite3 *db;
+	int fd = mkstemp(path);
+
+	close(fd);
+	db = db_open(path, 0, 1, err, sizeof err);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(db_exec(db, "PRAGMA foreign_keys = OFF;"	/* answers alone */
+	    "INSERT INTO answers (survey, score, answered_at, updated_at, agent_id) VALUES"
+	    " (1, 3, 1769903999, 0, 'piet'),"	/* 2026-01-31 23:59:59 */
+	    " (2, 9, 1772323200, 0, 'piet'),"	/* 2026-03-01 00:00:00 */
+	    " (3, 10, 1772323199, 0, 'kees');"	/* 2026-02-28 23:59:59 */
+	    "INSERT INTO agents VALUES ('piet', 'Piet Jansen', 'piet@example.org', 0);"),
+	    SQLITE_OK);
+	ck_assert_int_eq(report_run(db, &q, &r), 0);
+	ck_assert_uint_eq(r.ngroups, 6);	/* two agents, three months each */
+	ck_assert_str_eq(r.groups[0].key, "kees");
+	ck_assert_str_eq(r.groups[0].bucket, "2026-01");
+	ck_assert_str_eq(r.groups[1].bucket, "2026-02");
+	ck_assert_int_eq(r.groups[1].distribution[10], 1);
+	ck_assert_str_eq(r.groups[3].key, "piet");
+	ck_assert_str_eq(r.groups[3].label, "Piet Jansen");
+	ck_assert_int_eq(r.groups[3].distribution[3], 1);
+	ck_assert_str_eq(r.groups[4].bucket, "2026-02");
+	ck_assert_str_eq(r.groups[4].label, "Piet Jansen");
+	report_figures(&r.groups[4], &f);
+	ck_assert_int_eq(f.responses, 0);
+	ck_assert_int_eq(f.has_nps, 0);
+	ck_assert_str_eq(r.groups[5].bucket, "2026-03");
+	ck_assert_int_eq(r.groups[5].distribution[9], 1);
+	report_free(&r);
+
+	q.since = 0;	/* 56 years of months is more than a report holds */
+	ck_assert_int_eq(report_run(db, &q, &r), -2);
+	db_close(db);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(hand_computed_margins)
+{
+	/* P=3, passives 1, D=1, N=5: nps 40.0;
+	 * moe = 196*sqrt((4/5 - (2/5)^2)/5) = 196*sqrt(0.128) = 70.12 */
+	const long long five[11] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 3, 0 };
+	/* one answer of 6: nps -100, moe 0 (p+d = 1 = (p-d)^2) */
+	const long long one[11] = { 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 };
+	/* 7 and 8 only: nps 0, moe 0 */
+	const long long passive[11] = { 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0 };
+	struct report_group g = group_of(five, 0);
+	struct report_figures f;
+
+	report_figures(&g, &f);
+	ck_assert_double_eq_tol(f.nps, 40.0, 1e-9);
+	ck_assert_double_eq_tol(f.moe, 70.1, 1e-9);
+	ck_assert_int_eq(f.has_rate, 0);	/* nothing sent: no rate, not 0 */
+	g = group_of(one, 1);
+	report_figures(&g, &f);
+	ck_assert_double_eq_tol(f.nps, -100.0, 1e-9);
+	ck_assert_double_eq_tol(f.moe, 0.0, 1e-9);
+	ck_assert_double_eq_tol(f.response_rate, 1.0, 1e-9);
+	g = group_of(passive, 2);
+	report_figures(&g, &f);
+	ck_assert_double_eq_tol(f.nps, 0.0, 1e-9);
+	ck_assert_double_eq_tol(f.moe, 0.0, 1e-9);
+	ck_assert_int_eq(f.passives, 2);
 }
 END_TEST
 
@@ -266,6 +367,8 @@ main(void)
 	tcase_add_test(tc, query_groups_and_periods);
 	tcase_add_test(tc, iso_weeks);
 	tcase_add_test(tc, csv_neutralises_formulas);
+	tcase_add_test(tc, month_buckets_show_empty_months);
+	tcase_add_test(tc, hand_computed_margins);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
