@@ -13,9 +13,9 @@ ALTER TABLE answers ADD COLUMN self_score INTEGER;
 UPDATE answers SET (agent_id, team_id, category, self_score) =
     (SELECT agent_id, team_id, category, self_score FROM surveys WHERE id = answers.survey);
 CREATE INDEX answers_team ON answers
-    (team_id, answered_at, agent_id, score, flagged, self_score);
+    (team_id, answered_at, agent_id, category, score, flagged, self_score);
 CREATE INDEX answers_agent ON answers
-    (agent_id, answered_at, team_id, score, flagged, self_score);
+    (agent_id, answered_at, team_id, category, score, flagged, self_score);
 CREATE INDEX answers_category ON answers
     (category, answered_at, score, flagged, self_score);
 DROP INDEX answers_time;

@@ -5,6 +5,7 @@
 #include "autoconfig.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,20 +83,6 @@ key_col(enum report_by by)
 	return "'all'";
 }
 
-/* ISO 8601 week: the week's Thursday decides the year. */
-static void
-bucket_expr(enum report_interval iv, const char *ts, char *out, size_t outlen)
-{
-	if (iv == REPORT_INTERVAL_MONTH)
-		snprintf(out, outlen, "strftime('%%Y-%%m', %s, 'unixepoch')", ts);
-	else if (iv == REPORT_INTERVAL_WEEK)
-		snprintf(out, outlen, "(strftime('%%Y', %s, 'unixepoch', '-3 days', 'weekday 4') || "
-		    "'-W' || printf('%%02d', (strftime('%%j', %s, 'unixepoch', '-3 days', "
-		    "'weekday 4') - 1) / 7 + 1))", ts, ts);
-	else
-		snprintf(out, outlen, "''");
-}
-
 void
 report_bucket_of(enum report_interval iv, time_t t, char *out, size_t outlen)
 {
@@ -108,34 +95,6 @@ report_bucket_of(enum report_interval iv, time_t t, char *out, size_t outlen)
 		strftime(out, outlen, "%G-W%V", &tm);
 	else if (outlen > 0)
 		out[0] = '\0';
-}
-
-/* Rows are appended as read and merged once sorted. */
-static struct report_group *
-add_group(struct report *r, size_t *cap, const char *key, const char *bucket)
-{
-	struct report_group *g;
-
-	if (r->ngroups >= NPSD_MAX_REPORT_GROUPS * 2)
-		return NULL;
-	if (r->ngroups == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		if ((g = realloc(r->groups, ncap * sizeof *g)) == NULL)
-			return NULL;
-		r->groups = g;
-		*cap = ncap;
-	}
-	g = &r->groups[r->ngroups];
-	memset(g, 0, sizeof *g);
-	g->key = strdup(key);
-	g->bucket = strdup(bucket);
-	if (g->key == NULL || g->bucket == NULL) {
-		free(g->key);
-		free(g->bucket);
-		return NULL;
-	}
-	r->ngroups++;
-	return g;
 }
 
 static const char *
@@ -177,138 +136,170 @@ bind_filters(sqlite3_stmt *st, const struct report_query *q)
 		sqlite3_bind_text(st, (int)(i + 10), q->teams[i], -1, SQLITE_STATIC);
 }
 
+/* The buckets of a period: bucket i holds [start[i], start[i + 1]). Without
+ * an interval there is one, unnamed. */
+struct buckets {
+	size_t	  n;
+	time_t	 *start;	/* n + 1 entries */
+};
+
+static time_t
+bucket_floor(enum report_interval iv, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	if (iv == REPORT_INTERVAL_MONTH)
+		tm.tm_mday = 1;
+	else
+		tm.tm_mday -= (tm.tm_wday + 6) % 7;	/* back to Monday */
+	return timegm(&tm);
+}
+
+static time_t
+bucket_next(enum report_interval iv, time_t start)
+{
+	struct tm tm;
+
+	gmtime_r(&start, &tm);
+	if (iv == REPORT_INTERVAL_MONTH)
+		tm.tm_mon++;
+	else
+		tm.tm_mday += 7;
+	return timegm(&tm);
+}
+
 static int
-group_cmp(const void *a, const void *b)
+buckets_make(const struct report_query *q, struct buckets *b)
 {
-	const struct report_group *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
+	size_t cap = 16;
+	time_t t;
 
-	return c != 0 ? c : strcmp(x->bucket, y->bucket);
-}
-
-static void
-group_free(struct report_group *g)
-{
-	free(g->key);
-	free(g->label);
-	free(g->bucket);
-}
-
-static void
-group_add_into(struct report_group *to, const struct report_group *from)
-{
-	to->closed += from->closed;
-	to->sent += from->sent;
-	to->flagged += from->flagged;
-	for (int s = 0; s <= 10; s++)
-		to->distribution[s] += from->distribution[s];
-	to->self_n += from->self_n;
-	to->self_sum += from->self_sum;
-	to->customer_sum += from->customer_sum;
-}
-
-/* Sorts by key and bucket and merges rows of the same pair. */
-static void
-merge_groups(struct report *r)
-{
-	size_t out = 0;
-
-	if (r->ngroups > 1)
-		qsort(r->groups, r->ngroups, sizeof *r->groups, group_cmp);
-	for (size_t i = 0; i < r->ngroups; i++) {
-		if (out > 0 && group_cmp(&r->groups[out - 1], &r->groups[i]) == 0) {
-			group_add_into(&r->groups[out - 1], &r->groups[i]);
-			group_free(&r->groups[i]);
-			continue;
-		}
-		r->groups[out++] = r->groups[i];
+	b->n = 0;
+	if ((b->start = malloc(cap * sizeof *b->start)) == NULL)
+		return -1;
+	if (q->interval == REPORT_INTERVAL_NONE) {
+		b->start[0] = q->since;
+		b->start[1] = q->until;
+		b->n = 1;
+		return 0;
 	}
-	r->ngroups = out;
-}
-
-/* Every bucket the period touches, in order. */
-static int
-period_buckets(const struct report_query *q, char (**out)[12], size_t *n)
-{
-	char (*b)[12] = NULL, cur[12];
-	size_t nb = 0;
-
-	for (time_t t = q->since; t < q->until; t += 86400) {
-		report_bucket_of(q->interval, t, cur, sizeof cur);
-		if (nb > 0 && strcmp(b[nb - 1], cur) == 0)
-			continue;
-		if (nb == NPSD_MAX_BUCKETS) {
-			free(b);
+	for (t = bucket_floor(q->interval, q->since); t < q->until;
+	    t = bucket_next(q->interval, t)) {
+		if (b->n == NPSD_MAX_BUCKETS) {
+			free(b->start);
 			return -2;
 		}
-		if (nb % 64 == 0) {
-			char (*nbuf)[12] = realloc(b, (nb + 64) * sizeof *b);
-			if (nbuf == NULL) {
-				free(b);
+		if (b->n + 2 > cap) {
+			time_t *n = realloc(b->start, cap * 2 * sizeof *n);
+			if (n == NULL) {
+				free(b->start);
 				return -1;
 			}
-			b = nbuf;
+			b->start = n;
+			cap *= 2;
 		}
-		memcpy(b[nb++], cur, sizeof cur);
+		b->start[b->n++] = t;
 	}
-	/* the last day may start a bucket the daily steps skipped over */
-	report_bucket_of(q->interval, q->until - 1, cur, sizeof cur);
-	if (nb == 0 || strcmp(b[nb - 1], cur) != 0) {
-		char (*nbuf)[12] = realloc(b, (nb + 1) * sizeof *b);
-		if (nbuf == NULL) {
-			free(b);
-			return -1;
-		}
-		b = nbuf;
-		memcpy(b[nb++], cur, sizeof cur);
-	}
-	*out = b;
-	*n = nb;
+	b->start[b->n] = t;
 	return 0;
 }
 
-/* One row per group per bucket: the buckets a group had nothing in are
- * added, empty, so a series shows its gaps. */
-static int
-fill_buckets(const struct report_query *q, struct report *r, size_t *cap)
+static size_t
+bucket_find(const struct buckets *b, time_t t)
 {
-	char (*b)[12];
-	size_t nb, n = r->ngroups;
-	int rc;
+	size_t lo = 0, hi = b->n;	/* start[lo] <= t < start[hi] */
 
-	if ((rc = period_buckets(q, &b, &nb)) != 0)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && strcmp(r->groups[i - 1].key, r->groups[i].key) == 0)
-			continue;
-		for (size_t k = 0; k < nb; k++) {
-			const char *key = r->groups[i].key;
-			size_t j;
-
-			for (j = i; j < n && strcmp(r->groups[j].key, key) == 0; j++)
-				if (strcmp(r->groups[j].bucket, b[k]) == 0)
-					break;
-			if (j < n && strcmp(r->groups[j].key, key) == 0)
-				continue;
-			if (r->ngroups >= NPSD_MAX_REPORT_GROUPS) {
-				free(b);
-				return -2;
-			}
-			if (add_group(r, cap, key, b[k]) == NULL) {
-				free(b);
-				return -1;
-			}
-		}
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->start[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
 	}
-	free(b);
-	merge_groups(r);
-	return 0;
+	return lo;
 }
 
-/* Runs one grouped count; col 0 key, col 1 bucket, then what add() reads. */
+/* Groups by key, each with one row per bucket, in an open-addressing
+ * hash table: rows are aggregated as they stream out of an index. */
+struct agg {
+	struct agg_slot {
+		char			*key;
+		struct report_group	*rows;	/* one per bucket */
+	} *slots;
+	size_t	 cap, used, nbuckets;
+};
+
+static uint64_t
+hash_key(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static struct report_group *
+agg_rows(struct agg *a, const char *key)
+{
+	size_t i;
+
+	if (a->used * 2 >= a->cap) {
+		size_t ncap = a->cap ? a->cap * 2 : 64;
+		struct agg_slot *ns = calloc(ncap, sizeof *ns);
+
+		if (ns == NULL)
+			return NULL;
+		for (size_t j = 0; j < a->cap; j++) {
+			if (a->slots[j].key == NULL)
+				continue;
+			for (i = hash_key(a->slots[j].key) & (ncap - 1); ns[i].key != NULL;
+			    i = (i + 1) & (ncap - 1))
+				;
+			ns[i] = a->slots[j];
+		}
+		free(a->slots);
+		a->slots = ns;
+		a->cap = ncap;
+	}
+	for (i = hash_key(key) & (a->cap - 1); a->slots[i].key != NULL; i = (i + 1) & (a->cap - 1))
+		if (strcmp(a->slots[i].key, key) == 0)
+			return a->slots[i].rows;
+	if ((a->used + 1) * a->nbuckets > NPSD_MAX_REPORT_GROUPS)
+		return NULL;
+	a->slots[i].key = strdup(key);
+	a->slots[i].rows = calloc(a->nbuckets, sizeof *a->slots[i].rows);
+	if (a->slots[i].key == NULL || a->slots[i].rows == NULL) {
+		free(a->slots[i].key);
+		free(a->slots[i].rows);
+		a->slots[i].key = NULL;
+		return NULL;
+	}
+	a->used++;
+	return a->slots[i].rows;
+}
+
+static void
+agg_free(struct agg *a)
+{
+	for (size_t i = 0; i < a->cap; i++) {
+		if (a->slots[i].key == NULL)
+			continue;
+		free(a->slots[i].key);
+		free(a->slots[i].rows);
+	}
+	free(a->slots);
+}
+
+enum row_kind { ROW_ANSWER, ROW_SENT, ROW_CLOSED };
+
+/* Streams col 0 key, col 1 time (and for answers score, flagged,
+ * self_score) into the groups. */
 static int
-read_rows(sqlite3 *db, const char *sql, const struct report_query *q, struct report *r,
-    size_t *cap, void (*add)(struct report_group *, sqlite3_stmt *))
+read_rows(sqlite3 *db, const char *sql, const struct report_query *q,
+    const struct buckets *b, struct agg *a, enum row_kind kind)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -317,83 +308,114 @@ read_rows(sqlite3 *db, const char *sql, const struct report_query *q, struct rep
 		return -1;
 	bind_filters(st, q);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_group *g = add_group(r, cap, text(st, 0), text(st, 1));
-		if (g == NULL)
-			break;
-		add(g, st);
+		struct report_group *rows = agg_rows(a, text(st, 0)), *g;
+		int score, self;
+
+		if (rows == NULL) {
+			rc = a->used * a->nbuckets >= NPSD_MAX_REPORT_GROUPS ? -2 : -1;
+			sqlite3_finalize(st);
+			return rc;
+		}
+		g = &rows[bucket_find(b, (time_t)sqlite3_column_int64(st, 1))];
+		if (kind == ROW_SENT) {
+			g->sent++;
+			continue;
+		}
+		if (kind == ROW_CLOSED) {
+			g->closed++;
+			continue;
+		}
+		score = sqlite3_column_int(st, 2);
+		if (score < 0 || score > 10)
+			continue;
+		if (sqlite3_column_int(st, 3)) {
+			g->flagged++;
+			continue;
+		}
+		g->distribution[score]++;
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			self = sqlite3_column_int(st, 4);
+			g->self_n++;
+			g->self_sum += self;
+			g->customer_sum += score;
+		}
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void
-add_answers(struct report_group *g, sqlite3_stmt *st)
+static int
+slot_cmp(const void *a, const void *b)
 {
-	int score = sqlite3_column_int(st, 2), flagged = sqlite3_column_int(st, 3);
-	long long n = sqlite3_column_int64(st, 5);
+	const struct agg_slot *x = a, *y = b;
 
-	if (score < 0 || score > 10)
-		return;
-	if (flagged) {
-		g->flagged += n;
-		return;
-	}
-	g->distribution[score] += n;
-	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-		g->self_n += n;
-		g->self_sum += n * sqlite3_column_int(st, 4);
-		g->customer_sum += n * score;
-	}
-}
-
-static void
-add_sent(struct report_group *g, sqlite3_stmt *st)
-{
-	g->sent += sqlite3_column_int64(st, 2);
-}
-
-static void
-add_closed(struct report_group *g, sqlite3_stmt *st)
-{
-	g->closed += sqlite3_column_int64(st, 2);
+	return strcmp(x->key, y->key);
 }
 
 /* Labels: agents' and teams' names as last seen; categories are their
  * own names. */
 static int
-label_groups(sqlite3 *db, enum report_by by, struct report *r)
+label_of(sqlite3_stmt *st, enum report_by by, const char *key, char **out)
+{
+	const char *label = by == REPORT_BY_NONE ? "All" : key;
+
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			label = text(st, 0);
+	}
+	*out = strdup(label);
+	return *out == NULL ? -1 : 0;
+}
+
+/* Keys in order, each with every bucket of the period, the empty ones
+ * included, so a series shows its gaps. */
+static int
+agg_to_report(sqlite3 *db, const struct report_query *q, struct agg *a,
+    const struct buckets *b, struct report *r)
 {
 	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	char bucket[16];
 
-	if (by == REPORT_BY_AGENT)
+	if (q->by == REPORT_BY_AGENT)
 		st = db_prepare(db, "SELECT nullif(name, '') FROM agents WHERE id = ?");
-	else if (by == REPORT_BY_TEAM)
+	else if (q->by == REPORT_BY_TEAM)
 		st = db_prepare(db, "SELECT nullif(name, '') FROM teams WHERE id = ?");
-	if ((by == REPORT_BY_AGENT || by == REPORT_BY_TEAM) && st == NULL)
+	if ((q->by == REPORT_BY_AGENT || q->by == REPORT_BY_TEAM) && st == NULL)
 		return -1;
-	for (size_t i = 0; i < r->ngroups; i++) {
-		struct report_group *g = &r->groups[i];
-		const char *label = by == REPORT_BY_NONE ? "All" : g->key;
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->slots[i].key != NULL)
+			a->slots[n++] = a->slots[i];
+	for (size_t i = n; i < a->cap; i++)
+		a->slots[i].key = NULL;
+	qsort(a->slots, n, sizeof *a->slots, slot_cmp);
+	if (n > 0 && (r->groups = calloc(n * b->n, sizeof *r->groups)) == NULL)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		char *label;
 
-		if (i > 0 && strcmp(r->groups[i - 1].key, g->key) == 0) {
-			g->label = strdup(r->groups[i - 1].label);
-		} else {
-			if (st != NULL) {
-				sqlite3_reset(st);
-				sqlite3_bind_text(st, 1, g->key, -1, SQLITE_STATIC);
-				if (sqlite3_step(st) == SQLITE_ROW &&
-				    sqlite3_column_type(st, 0) != SQLITE_NULL)
-					label = text(st, 0);
-			}
-			g->label = strdup(label);
-		}
-		if (g->label == NULL) {
-			sqlite3_finalize(st);
-			return -1;
+		if (label_of(st, q->by, a->slots[i].key, &label) == -1)
+			goto fail;
+		for (size_t k = 0; k < b->n; k++) {
+			struct report_group *g = &r->groups[r->ngroups];
+
+			*g = a->slots[i].rows[k];
+			report_bucket_of(q->interval, b->start[k], bucket, sizeof bucket);
+			g->key = strdup(a->slots[i].key);
+			g->bucket = strdup(bucket);
+			g->label = k == 0 ? label : strdup(label);
+			r->ngroups++;
+			if (g->key == NULL || g->bucket == NULL || g->label == NULL)
+				goto fail;
 		}
 	}
 	sqlite3_finalize(st);
 	return 0;
+fail:
+	sqlite3_finalize(st);
+	return -1;
 }
 
 int
@@ -413,57 +435,54 @@ report_split_list(char *s, const char **out, size_t max)
 int
 report_run(sqlite3 *db, const struct report_query *q, struct report *r)
 {
-	char sql[4096], bucket[512], filters[1024];
-	const char *key = key_col(q->by);
-	size_t cap = 0;
-	int rc = -1;
+	static const char *const tables[][2] = {
+		{ "answers", "answered_at, score, flagged, self_score" },
+		{ "surveys", "sent_at" },
+		{ "closings", "closed_at" },
+	};
+	static const enum row_kind kinds[] = { ROW_ANSWER, ROW_SENT, ROW_CLOSED };
+	char sql[2048], filters[1024];
+	struct buckets b;
+	struct agg a;
+	int rc;
 
 	memset(r, 0, sizeof *r);
-	if (q->nteams > NPSD_MAX_REPORT_TEAMS)
+	if (q->nteams > NPSD_MAX_REPORT_TEAMS || q->since >= q->until)
 		return -2;
+	if ((rc = buckets_make(q, &b)) != 0)
+		return rc;
+	memset(&a, 0, sizeof a);
+	a.nbuckets = b.n;
 	filters_sql(q, filters, sizeof filters);
+	/* responses by answer time, surveys by the time they were mailed,
+	 * tickets by the time they closed; no GROUP BY: the rows stream out of
+	 * a covering index in order and are counted here */
+	for (size_t i = 0; i < 3; i++) {
+		const char *time_col = tables[i][1];
+		size_t tlen = strcspn(time_col, ",");
 
-	/* responses by answer time */
-	bucket_expr(q->interval, "answered_at", bucket, sizeof bucket);
-	snprintf(sql, sizeof sql, "SELECT %s, %s, score, flagged, self_score, count(*) "
-	    "FROM answers WHERE answered_at >= ?1 AND answered_at < ?2%s "
-	    "GROUP BY 1, 2, 3, 4, 5", key, bucket, filters);
-	if (read_rows(db, sql, q, r, &cap, add_answers) == -1)
-		goto fail;
-	/* surveys mailed, by send time */
-	bucket_expr(q->interval, "sent_at", bucket, sizeof bucket);
-	snprintf(sql, sizeof sql, "SELECT %s, %s, count(*) FROM surveys "
-	    "WHERE sent_at >= ?1 AND sent_at < ?2%s GROUP BY 1, 2", key, bucket, filters);
-	if (read_rows(db, sql, q, r, &cap, add_sent) == -1)
-		goto fail;
-	/* tickets closed, by close time */
-	bucket_expr(q->interval, "closed_at", bucket, sizeof bucket);
-	snprintf(sql, sizeof sql, "SELECT %s, %s, count(*) FROM closings "
-	    "WHERE closed_at >= ?1 AND closed_at < ?2%s GROUP BY 1, 2", key, bucket, filters);
-	if (read_rows(db, sql, q, r, &cap, add_closed) == -1)
-		goto fail;
-	merge_groups(r);
-	if (r->ngroups > NPSD_MAX_REPORT_GROUPS) {
-		rc = -2;
-		goto fail;
+		snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s WHERE %.*s >= ?1 AND %.*s < ?2%s",
+		    key_col(q->by), time_col, tables[i][0], (int)tlen, time_col, (int)tlen,
+		    time_col, filters);
+		if ((rc = read_rows(db, sql, q, &b, &a, kinds[i])) != 0)
+			goto out;
 	}
-	if (q->interval != REPORT_INTERVAL_NONE && (rc = fill_buckets(q, r, &cap)) != 0)
-		goto fail;
-	if (label_groups(db, q->by, r) == -1) {
-		rc = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	report_free(r);
+	if ((rc = agg_to_report(db, q, &a, &b, r)) != 0)
+		report_free(r);
+out:
+	agg_free(&a);
+	free(b.start);
 	return rc;
 }
 
 void
 report_free(struct report *r)
 {
-	for (size_t i = 0; i < r->ngroups; i++)
-		group_free(&r->groups[i]);
+	for (size_t i = 0; i < r->ngroups; i++) {
+		free(r->groups[i].key);
+		free(r->groups[i].label);
+		free(r->groups[i].bucket);
+	}
 	free(r->groups);
 	r->groups = NULL;
 	r->ngroups = 0;
