@@ -1,4 +1,6 @@
-/* npsctl.c - the administrator's command line: report, send-test-event. */
+/* npsctl.c - the administrator's command line: the shared helpers and
+ * report, send-test-event, survey show, suppress and answers; the other
+ * commands live in npsctl_*.c. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -22,15 +24,12 @@
 #include "report.h"
 #include "signature.h"
 #include "survey.h"
+#include "npsctl.h"
 
-#define EXIT_RUNTIME	1
-#define EXIT_USAGE	2
-#define EXIT_CONFIG	3
+const char *config_file = SYSCONFDIR "/npsd.conf";
+int config_explicit;
 
-static const char *config_file = SYSCONFDIR "/npsd.conf";
-static int config_explicit;
-
-static void
+void
 usage(void)
 {
 	fprintf(stderr,
@@ -44,14 +43,18 @@ usage(void)
 	    "         [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n"
 	    "  survey show TICKET [--source NAME]\n"
 	    "  suppress add|remove|check ADDRESS | suppress list\n"
-	    "  answers [--flagged] [--last DURATION] | answers unflag SURVEY\n");
+	    "  answers [--flagged] [--last DURATION] | answers unflag SURVEY\n"
+	    "  comments [--since DATE] [--until DATE] [--last DURATION] [--team ID[,ID]]\n"
+	    "         [--agent ID] [--category NAME] [--format table|json|csv]\n"
+	    "  token create --role agent --agent ID | --role manager --team ID[,ID] |\n"
+	    "         --role admin [--expires DURATION|never]\n"
+	    "  token list | token revoke ID\n"
+	    "  team add-manager TEAM ADDRESS | team remove-manager TEAM ADDRESS | team list\n"
+	    "  followup list [--all] [--team ID] | followup done SURVEY [--note TEXT]\n");
 	exit(EXIT_USAGE);
 }
 
-static void usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-
-static void
+void
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -64,7 +67,7 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static void
+void
 load_config(struct config *cfg)
 {
 	char err[512];
@@ -80,7 +83,7 @@ load_config(struct config *cfg)
 }
 
 /* YYYY-MM-DD at 00:00 UTC. */
-static int
+int
 parse_date(const char *s, time_t *out)
 {
 	char full[32];
@@ -91,35 +94,87 @@ parse_date(const char *s, time_t *out)
 	return event_parse_time(full, out);
 }
 
+int
+filter_option(int ch, const char *arg, struct report_query *q, struct period_options *p)
+{
+	int n;
+
+	switch (ch) {
+	case 's':
+		if (parse_date(arg, &q->since) == -1)
+			usage_error("--since: expected a date YYYY-MM-DD, not \"%s\"", arg);
+		p->have_since = 1;
+		return 1;
+	case 'u':
+		if (parse_date(arg, &q->until) == -1)
+			usage_error("--until: expected a date YYYY-MM-DD, not \"%s\"", arg);
+		p->have_until = 1;
+		return 1;
+	case 'l':
+		if (config_parse_duration(arg, &p->last) == -1 || p->last == 0)
+			usage_error("--last: expected a duration such as 30d or 12h, not \"%s\"", arg);
+		p->have_last = 1;
+		return 1;
+	case 't':
+		if ((n = report_split_list((char *)arg, p->teams, NPSD_MAX_REPORT_TEAMS)) < 0)
+			usage_error("--team: expected ID[,ID...] (at most %d)", NPSD_MAX_REPORT_TEAMS);
+		q->teams = p->teams;
+		q->nteams = (size_t)n;
+		return 1;
+	case 'a':
+		q->agent = arg;
+		return 1;
+	case 'k':
+		q->category = arg;
+		return 1;
+	case 'c':
+		config_file = arg;
+		config_explicit = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+period_finish(struct report_query *q, struct period_options *p)
+{
+	time_t now = time(NULL);
+
+	if (p->have_last && (p->have_since || p->have_until))
+		usage_error("%s", "--last cannot be combined with --since or --until");
+	if (p->last == 0)
+		p->last = 30 * 86400;
+	/* a period of whole days ends with today: until is tomorrow 00:00 UTC */
+	if (!p->have_until)
+		q->until = p->have_since || p->last % 86400 == 0 ?
+		    now - now % 86400 + 86400 : now + 1;
+	if (!p->have_since)
+		q->since = q->until - (time_t)p->last;
+	if (q->since >= q->until)
+		usage_error("%s", "--since must be before --until");
+}
+
 static int
 cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		FILTER_OPTIONS,
 		{ "by", required_argument, NULL, 'b' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "last", required_argument, NULL, 'l' },
-		{ "team", required_argument, NULL, 't' },
-		{ "agent", required_argument, NULL, 'a' },
-		{ "category", required_argument, NULL, 'k' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_query q = { .by = REPORT_BY_TEAM, .interval = REPORT_INTERVAL_NONE };
-	const char *teams[NPSD_MAX_REPORT_TEAMS];
-	int nteams;
+	struct period_options po = { 0 };
 	const char *format = "table";
-	int have_since = 0, have_until = 0, have_last = 0, ch, rc;
-	long long last = 30 * 86400;
-	time_t now = time(NULL);
 	struct report r;
 	struct config cfg;
-	char err[512];
 	sqlite3 *db;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (filter_option(ch, optarg, &q, &po))
+			continue;
 		switch (ch) {
 		case 'b':
 			if (strcmp(optarg, "agent") == 0) q.by = REPORT_BY_AGENT;
@@ -128,49 +183,13 @@ cmd_report(int argc, char **argv)
 			else if (strcmp(optarg, "none") == 0) q.by = REPORT_BY_NONE;
 			else usage_error("--by: expected agent, team, category or none, not \"%s\"", optarg);
 			break;
-		case 's':
-			if (parse_date(optarg, &q.since) == -1)
-				usage_error("--since: expected a date YYYY-MM-DD, not \"%s\"", optarg);
-			have_since = 1;
-			break;
-		case 'u':
-			if (parse_date(optarg, &q.until) == -1)
-				usage_error("--until: expected a date YYYY-MM-DD, not \"%s\"", optarg);
-			have_until = 1;
-			break;
-		case 'l':
-			if (config_parse_duration(optarg, &last) == -1 || last == 0)
-				usage_error("--last: expected a duration such as 30d or 12h, not \"%s\"",
-				    optarg);
-			have_last = 1;
-			break;
-		case 't':
-			if ((nteams = report_split_list(optarg, teams, NPSD_MAX_REPORT_TEAMS)) < 0)
-				usage_error("--team: expected ID[,ID...] (at most %d)",
-				    NPSD_MAX_REPORT_TEAMS);
-			q.teams = teams;
-			q.nteams = (size_t)nteams;
-			break;
-		case 'a':
-			q.agent = optarg;
-			break;
-		case 'k':
-			q.category = optarg;
-			break;
 		case 'i':
 			if (strcmp(optarg, "week") == 0) q.interval = REPORT_INTERVAL_WEEK;
 			else if (strcmp(optarg, "month") == 0) q.interval = REPORT_INTERVAL_MONTH;
 			else usage_error("--interval: expected week or month, not \"%s\"", optarg);
 			break;
 		case 'f':
-			if (strcmp(optarg, "table") != 0 && strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "csv") != 0)
-				usage_error("--format: expected table, json or csv, not \"%s\"", optarg);
-			format = optarg;
-			break;
-		case 'c':
-			config_file = optarg;
-			config_explicit = 1;
+			format = format_option(optarg);
 			break;
 		default:
 			usage();
@@ -178,22 +197,9 @@ cmd_report(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error("report: unexpected argument \"%s\"", argv[optind]);
-	if (have_last && (have_since || have_until))
-		usage_error("%s", "--last cannot be combined with --since or --until");
-	/* a period of whole days ends with today: until is tomorrow 00:00 UTC */
-	if (!have_until)
-		q.until = have_since || last % 86400 == 0 ? now - now % 86400 + 86400 : now + 1;
-	if (!have_since)
-		q.since = q.until - (time_t)last;
-	if (q.since >= q.until)
-		usage_error("%s", "--since must be before --until");
+	period_finish(&q, &po);
 
-	load_config(&cfg);
-	if ((db = db_open(cfg.db_path, cfg.synchronous, 0, err, sizeof err)) == NULL) {
-		fprintf(stderr, "npsctl: [database] path: %s\n", err);
-		config_free(&cfg);
-		return EXIT_RUNTIME;
-	}
+	db = open_db(&cfg);
 	if ((rc = report_run(db, &q, &r)) != 0) {
 		if (rc == -2)
 			fprintf(stderr, "npsctl: report: the period has more than %d buckets or "
@@ -215,6 +221,14 @@ cmd_report(int argc, char **argv)
 	db_close(db);
 	config_free(&cfg);
 	return rc == 0 && fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
+}
+
+const char *
+format_option(const char *arg)
+{
+	if (strcmp(arg, "table") != 0 && strcmp(arg, "json") != 0 && strcmp(arg, "csv") != 0)
+		usage_error("--format: expected table, json or csv, not \"%s\"", arg);
+	return arg;
 }
 
 static size_t
@@ -346,7 +360,7 @@ cmd_send_test_event(int argc, char **argv)
 	return status >= 200 && status < 300 ? 0 : EXIT_RUNTIME;
 }
 
-static sqlite3 *
+sqlite3 *
 open_db(struct config *cfg)
 {
 	char err[512];
@@ -361,7 +375,7 @@ open_db(struct config *cfg)
 	return db;
 }
 
-static void
+void
 print_time(const char *label, sqlite3_stmt *st, int col)
 {
 	char when[32];
@@ -372,7 +386,7 @@ print_time(const char *label, sqlite3_stmt *st, int col)
 	printf("    %-9s %s\n", label, when);
 }
 
-static const char *
+const char *
 text_col(sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
@@ -674,6 +688,14 @@ main(int argc, char **argv)
 		return cmd_suppress(argc - i, argv + i);
 	if (strcmp(argv[i], "answers") == 0)
 		return cmd_answers(argc - i, argv + i);
+	if (strcmp(argv[i], "comments") == 0)
+		return cmd_comments(argc - i, argv + i);
+	if (strcmp(argv[i], "token") == 0)
+		return cmd_token(argc - i, argv + i);
+	if (strcmp(argv[i], "team") == 0)
+		return cmd_team(argc - i, argv + i);
+	if (strcmp(argv[i], "followup") == 0)
+		return cmd_followup(argc - i, argv + i);
 	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
 	return EXIT_USAGE;
 }

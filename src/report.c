@@ -104,17 +104,18 @@ text(sqlite3_stmt *st, int i)
 	return s ? (const char *)s : "";
 }
 
-static void
-filters_sql(const struct report_query *q, char *out, size_t outlen)
+void
+report_filters_sql(const struct report_query *q, const char *prefix, char *out, size_t outlen)
 {
 	size_t len;
 
-	snprintf(out, outlen, "%s%s", q->agent ? " AND agent_id = ?3" : "",
-	    q->category ? " AND category = ?4" : "");
+	snprintf(out, outlen, "%s%s%s%s%s%s", q->agent ? " AND " : "", q->agent ? prefix : "",
+	    q->agent ? "agent_id = ?3" : "", q->category ? " AND " : "",
+	    q->category ? prefix : "", q->category ? "category = ?4" : "");
 	if (q->nteams == 0)
 		return;
 	len = strlen(out);
-	snprintf(out + len, outlen - len, " AND team_id IN (");
+	snprintf(out + len, outlen - len, " AND %steam_id IN (", prefix);
 	for (size_t i = 0; i < q->nteams; i++) {
 		len = strlen(out);
 		snprintf(out + len, outlen - len, "%s?%zu", i ? ", " : "", i + 10);
@@ -123,8 +124,8 @@ filters_sql(const struct report_query *q, char *out, size_t outlen)
 	snprintf(out + len, outlen - len, ")");
 }
 
-static void
-bind_filters(sqlite3_stmt *st, const struct report_query *q)
+void
+report_bind_filters(sqlite3_stmt *st, const struct report_query *q)
 {
 	sqlite3_bind_int64(st, 1, q->since);
 	sqlite3_bind_int64(st, 2, q->until);
@@ -306,7 +307,7 @@ read_rows(sqlite3 *db, const char *sql, const struct report_query *q,
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return -1;
-	bind_filters(st, q);
+	report_bind_filters(st, q);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_group *rows = agg_rows(a, text(st, 0)), *g;
 		int score, self;
@@ -453,7 +454,7 @@ report_run(sqlite3 *db, const struct report_query *q, struct report *r)
 		return rc;
 	memset(&a, 0, sizeof a);
 	a.nbuckets = b.n;
-	filters_sql(q, filters, sizeof filters);
+	report_filters_sql(q, "", filters, sizeof filters);
 	/* responses by answer time, surveys by the time they were mailed,
 	 * tickets by the time they closed; no GROUP BY: the rows stream out of
 	 * a covering index in order and are counted here */

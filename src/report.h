@@ -51,6 +51,12 @@ double	report_round1(double);
  * NPSD_MAX_BUCKETS buckets or the report more than NPSD_MAX_REPORT_GROUPS
  * rows. */
 int	report_run(sqlite3 *, const struct report_query *, struct report *);
+/* The filters of q as SQL (" AND agent_id = ?3 ..." with each column
+ * after prefix), placeholders ?1 since, ?2 until, ?3 agent, ?4 category,
+ * ?10... teams; and their binding. */
+void	report_filters_sql(const struct report_query *, const char *prefix, char *out,
+    size_t outlen);
+void	report_bind_filters(sqlite3_stmt *, const struct report_query *);
 /* Splits "a,b,c" in place into at most max items; -1 when an item is
  * empty or there are more. */
 int	report_split_list(char *, const char **out, size_t max);
@@ -63,5 +69,7 @@ const char *report_by_name(enum report_by);
 int	report_write_json(FILE *, const struct report_query *, const struct report *);
 int	report_write_csv(FILE *, const struct report_query *, const struct report *);
 int	report_write_table(FILE *, const struct report_query *, const struct report *);
+/* One CSV cell per RFC 4180, a would-be formula neutralised. */
+void	report_csv_field(FILE *, const char *);
 
 #endif

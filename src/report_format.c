@@ -75,8 +75,8 @@ report_write_json(FILE *out, const struct report_query *q, const struct report *
 
 /* RFC 4180 quoting; a cell a spreadsheet would run as a formula (= + - @,
  * tab, CR) is neutralised with a leading apostrophe. */
-static void
-csv_field(FILE *out, const char *s)
+void
+report_csv_field(FILE *out, const char *s)
 {
 	fputc('"', out);
 	if (*s != '\0' && strchr("=+-@\t\r", *s) != NULL)
@@ -102,11 +102,11 @@ report_write_csv(FILE *out, const struct report_query *q, const struct report *r
 		struct report_figures f;
 
 		report_figures(g, &f);
-		csv_field(out, g->key);
+		report_csv_field(out, g->key);
 		fputc(',', out);
-		csv_field(out, g->label);
+		report_csv_field(out, g->label);
 		fputc(',', out);
-		csv_field(out, g->bucket);
+		report_csv_field(out, g->bucket);
 		fprintf(out, ",%lld,%lld,%lld,", g->closed, g->sent, f.responses);
 		if (f.has_rate)
 			fprintf(out, "%.3f", f.response_rate);
