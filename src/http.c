@@ -86,6 +86,26 @@ http_error(struct request *req, unsigned status, const char *error, const char *
 }
 
 enum MHD_Result
+http_unauthorized(struct request *req, const char *message)
+{
+	struct MHD_Response *r;
+	json_t *o = json_pack("{s:s, s:s}", "error", "unauthorized", "message", message);
+	char *text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	if (text == NULL)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"npsd\"");
+	return queue(req, MHD_HTTP_UNAUTHORIZED, r);
+}
+
+enum MHD_Result
 http_html(struct request *req, unsigned status, const char *html, size_t len)
 {
 	struct MHD_Response *r;

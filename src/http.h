@@ -71,6 +71,8 @@ enum MHD_Result http_text(struct request *, unsigned status, const char *content
     const char *text);
 enum MHD_Result http_redirect(struct request *, const char *location);
 enum MHD_Result http_too_many(struct request *, int retry_after);
+/* 401 with WWW-Authenticate: Bearer. */
+enum MHD_Result http_unauthorized(struct request *, const char *message);
 const struct sockaddr *http_client_address(struct request *);
 
 /* Route handlers, one file per group. */
@@ -81,5 +83,8 @@ enum MHD_Result page_survey_post(struct request *);
 enum MHD_Result page_unsubscribe_get(struct request *);
 enum MHD_Result page_unsubscribe_post(struct request *);
 enum MHD_Result health_handle(struct request *);
+enum MHD_Result api_nps(struct request *);
+enum MHD_Result api_responses(struct request *);
+int	api_throttled(struct request *, enum MHD_Result *);
 
 #endif

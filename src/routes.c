@@ -15,6 +15,8 @@ static const struct route routes[] = {
 	{ "GET", "/u/", 0, BODY_NONE, page_unsubscribe_get, page_throttled },
 	{ "HEAD", "/u/", 0, BODY_NONE, page_unsubscribe_get, page_throttled },
 	{ "POST", "/u/", 0, BODY_FORM, page_unsubscribe_post, page_throttled },
+	{ "GET", "/api/v1/nps", 0, BODY_NONE, api_nps, api_throttled },
+	{ "GET", "/api/v1/responses", 0, BODY_NONE, api_responses, api_throttled },
 	{ "GET", "/healthz", 1, BODY_NONE, health_handle, NULL },
 	{ "HEAD", "/healthz", 1, BODY_NONE, health_handle, NULL },
 };
