@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alert_mail.h"
 #include "buf.h"
 #include "crypto.h"
 #include "db.h"
@@ -420,6 +421,7 @@ mailer_main(void *arg)
 		busy = queue_due_surveys(now) > 0;
 		expire_surveys(now);
 		busy |= queue_reminders(now) > 0;
+		busy |= alert_mail_queue(mdb, mcfg, now) > 0;
 		busy |= send_due(now) > 0;
 
 		pthread_mutex_lock(&mailer_lock);

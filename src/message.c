@@ -273,13 +273,11 @@ message_build(const struct message_parts *m, struct buf *b)
 {
 	char date[64], hash[CRYPTO_SHA256_HEX], boundary[40];
 
-	if (!safe_token(m->message_id) || !safe_token(m->unsubscribe_url) ||
-	    !safe_token(m->language) || message_has_controls(m->subject))
+	if (!safe_token(m->message_id) || !safe_token(m->language) ||
+	    (m->html != NULL && !safe_token(m->unsubscribe_url)) ||
+	    message_has_controls(m->subject))
 		return -1;
-	crypto_sha256_hex(m->message_id, strlen(m->message_id), hash);
-	snprintf(boundary, sizeof boundary, "=_npsd_%.24s", hash);
 	rfc5322_date(m->date, date, sizeof date);
-
 	if (buf_printf(b, "Date: %s\r\n", date) == -1 ||
 	    buf_printf(b, "Message-ID: <%s>\r\n", m->message_id) == -1 ||
 	    add_mailbox(b, "From", m->from_name, m->from_address) == -1 ||
@@ -288,8 +286,16 @@ message_build(const struct message_parts *m, struct buf *b)
 	    message_encode_unstructured(b, m->subject, 9) == -1 ||
 	    buf_puts(b, "\r\nMIME-Version: 1.0\r\n") == -1 ||
 	    buf_printf(b, "Content-Language: %s\r\n", m->language) == -1 ||
-	    buf_puts(b, "Auto-Submitted: auto-generated\r\n") == -1 ||
-	    buf_printf(b, "List-Unsubscribe: <%s>\r\n", m->unsubscribe_url) == -1 ||
+	    buf_puts(b, "Auto-Submitted: auto-generated\r\n") == -1)
+		return -1;
+	if (m->html == NULL)	/* to staff: text only, nothing to unsubscribe from */
+		return buf_puts(b, "Content-Type: text/plain; charset=UTF-8\r\n"
+		    "Content-Transfer-Encoding: quoted-printable\r\n\r\n") == -1 ||
+		    message_encode_qp(b, m->text) == -1 || buf_puts(b, "\r\n") == -1 ? -1 : 0;
+
+	crypto_sha256_hex(m->message_id, strlen(m->message_id), hash);
+	snprintf(boundary, sizeof boundary, "=_npsd_%.24s", hash);
+	if (buf_printf(b, "List-Unsubscribe: <%s>\r\n", m->unsubscribe_url) == -1 ||
 	    buf_puts(b, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") == -1 ||
 	    buf_printf(b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
 		boundary) == -1 ||

@@ -29,7 +29,9 @@ int	message_encode_phrase(struct buf *, const char *text, size_t used);
 int	message_encode_unstructured(struct buf *, const char *text, size_t used);
 /* Quoted-printable body, CRLF line ends, lines within 76 characters. */
 int	message_encode_qp(struct buf *, const char *text);
-/* Builds the whole message into out. -1 if a field would break a header. */
+/* Builds the whole message into out: text and HTML with List-Unsubscribe
+ * for requesters; text only when html is NULL (mail to staff). -1 if a
+ * field would break a header. */
 int	message_build(const struct message_parts *, struct buf *out);
 
 #endif

@@ -608,6 +608,17 @@ cmd_answers(int argc, char **argv)
 				fprintf(stderr, "npsctl: %s has no flagged answer\n", argv[2]);
 				rc = EXIT_RUNTIME;
 			}
+			/* a person's detractor answer, once counted, is followed up */
+			if (rc == 0 && cfg.alert_detractors && (st = db_prepare(db,
+			    "INSERT OR IGNORE INTO followups (survey, created_at) SELECT survey, ? "
+			    "FROM answers WHERE score <= 6 AND survey = (SELECT id FROM surveys "
+			    "WHERE public_id = ?)")) != NULL) {
+				sqlite3_bind_int64(st, 1, time(NULL));
+				sqlite3_bind_text(st, 2, argv[2], -1, SQLITE_STATIC);
+				if (sqlite3_step(st) != SQLITE_DONE)
+					rc = EXIT_RUNTIME;
+				sqlite3_finalize(st);
+			}
 			if (db_commit(db) != SQLITE_OK)
 				rc = EXIT_RUNTIME;
 		}

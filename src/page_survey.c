@@ -11,6 +11,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "mailer.h"
 #include "message.h"
 #include "botcheck.h"
 #include "page.h"
@@ -194,9 +195,11 @@ utf8_chars(const char *s)
 	return n;
 }
 
+/* Stores the answer as a new version and as the current answer; a
+ * detractor's (unflagged) answer opens a follow-up when alert is set. */
 static int
 store_answer(long long survey, int score, const char *comment, time_t now, long long render_ms,
-    const char *rule)
+    const char *rule, int alert)
 {
 	sqlite3 *db = db_thread();
 	sqlite3_stmt *st = NULL;
@@ -237,6 +240,17 @@ store_answer(long long survey, int score, const char *comment, time_t now, long 
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
+	if (alert && score <= 6 && rule == NULL) {
+		st = db_prepare(db, "INSERT OR IGNORE INTO followups (survey, created_at) "
+		    "VALUES (?, ?)");
+		if (st == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, survey);
+		sqlite3_bind_int64(st, 2, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+	}
 	st = db_prepare(db, "UPDATE surveys SET state = 'answered' WHERE id = ? AND "
 	    "state IN ('scheduled', 'sent')");
 	if (st == NULL)
@@ -291,11 +305,13 @@ page_survey_post(struct request *req)
 	rule = botcheck_rule(render_ms, botcheck_now_ms());
 	if (rule == NULL && db_thread() != NULL)
 		rule = botcheck_burst_rule(db_thread(), p.id, render_ms);
-	rc = store_answer(p.id, score, comment, now, render_ms, rule);
+	rc = store_answer(p.id, score, comment, now, render_ms, rule, req->cfg->alert_detractors);
 	if (rc != SQLITE_OK) {
 		log_warnx("answer not stored: %s", sqlite3_errstr(rc));
 		return page_lookup_failed(req, PAGE_ERROR, p.language);
 	}
+	if (req->cfg->alert_detractors && score <= 6 && rule == NULL)
+		mailer_wake();	/* the team lead hears at once */
 	snprintf(location, sizeof location, "/s/%s/thanks", token);
 	return http_redirect(req, location);
 }
