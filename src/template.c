@@ -156,7 +156,8 @@ templates_load(const char *dir, char *err, size_t errlen)
 				snprintf(err, errlen, "%s: %s", path, bad);
 				goto fail;
 			}
-			if (t == TEMPLATE_MAIL_SUBJECT || t == TEMPLATE_REMINDER_SUBJECT) {
+			if (t == TEMPLATE_MAIL_SUBJECT || t == TEMPLATE_REMINDER_SUBJECT ||
+			    t == TEMPLATE_ALERT_SUBJECT) {
 				/* one line: trailing newline dropped, no other control */
 				size_t n = strlen(fresh[l][t]);
 				while (n > 0 && (fresh[l][t][n - 1] == '\n' || fresh[l][t][n - 1] == '\r'))
