@@ -83,6 +83,33 @@ START_TEST(builds_all_required_headers)
 }
 END_TEST
 
+/* Mail to staff (the detractor alert): text only, nothing to unsubscribe. */
+START_TEST(text_only_for_staff)
+{
+	struct message_parts m = sample();
+	struct buf b;
+	char *h;
+
+	m.html = NULL;
+	m.unsubscribe_url = NULL;
+	buf_init(&b, 65536);
+	ck_assert_int_eq(message_build(&m, &b), 0);
+	h = headers_of(b.data);
+	ck_assert_ptr_nonnull(strstr(h, "Content-Type: text/plain; charset=UTF-8\r\n"));
+	ck_assert_ptr_null(strstr(h, "List-Unsubscribe"));
+	ck_assert_ptr_null(strstr(b.data, "multipart"));
+	ck_assert_ptr_null(strstr(b.data, "text/html"));
+	assert_wire_format(b.data);
+	free(h);
+	buf_free(&b);
+
+	m.subject = "Call back\r\nBcc: everyone@example.net";
+	buf_init(&b, 65536);
+	ck_assert_int_eq(message_build(&m, &b), -1);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(non_ascii_names_are_encoded_words)
 {
 	struct message_parts m = sample();
@@ -212,6 +239,7 @@ main(void)
 
 	tcase_add_test(tc, builds_all_required_headers);
 	tcase_add_test(tc, non_ascii_names_are_encoded_words);
+	tcase_add_test(tc, text_only_for_staff);
 	tcase_add_test(tc, names_with_specials_are_quoted);
 	tcase_add_test(tc, header_injection_is_refused);
 	tcase_add_test(tc, long_ascii_subjects_are_folded_not_encoded);
