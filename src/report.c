@@ -391,7 +391,8 @@ agg_to_report(sqlite3 *db, const struct report_query *q, struct agg *a,
 			a->slots[n++] = a->slots[i];
 	for (size_t i = n; i < a->cap; i++)
 		a->slots[i].key = NULL;
-	qsort(a->slots, n, sizeof *a->slots, slot_cmp);
+	if (n > 1)
+		qsort(a->slots, n, sizeof *a->slots, slot_cmp);
 	if (n > 0 && (r->groups = calloc(n * b->n, sizeof *r->groups)) == NULL)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
