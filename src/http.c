@@ -152,13 +152,27 @@ http_too_many(struct request *req, int retry_after)
 enum MHD_Result
 http_redirect(struct request *req, const char *location)
 {
+	return http_redirect_cookie(req, location, NULL);
+}
+
+enum MHD_Result
+http_redirect_cookie(struct request *req, const char *location, const char *cookie)
+{
 	struct MHD_Response *r;
 
 	r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, "Location", location);
+	if (cookie != NULL)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
 	return queue(req, MHD_HTTP_SEE_OTHER, r);
+}
+
+const char *
+http_cookie(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
 void
@@ -168,6 +182,19 @@ http_form_finish(struct request *req)
 		MHD_destroy_post_processor(req->post);
 		req->post = NULL;
 	}
+}
+
+/* A short field, kept whole or marked too long. */
+static void
+fixed_field(char *dst, size_t dstlen, int *too_long, const char *data, uint64_t off,
+    size_t size)
+{
+	if (*too_long || off + size >= dstlen) {
+		*too_long = 1;
+		return;
+	}
+	memcpy(dst + off, data, size);
+	dst[off + size] = '\0';
 }
 
 static enum MHD_Result
@@ -181,24 +208,17 @@ form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *file
 	(void)filename;
 	(void)content_type;
 	(void)transfer_encoding;
-	if (strcmp(key, "score") == 0) {
-		if (off + size >= sizeof f->score) {
-			f->score_too_long = 1;
-			return MHD_YES;
-		}
-		memcpy(f->score + off, data, size);
-		f->score[off + size] = '\0';
-	} else if (strcmp(key, "r") == 0) {
-		if (off + size >= sizeof f->stamp) {
-			f->stamp_too_long = 1;
-			return MHD_YES;
-		}
-		memcpy(f->stamp + off, data, size);
-		f->stamp[off + size] = '\0';
-	} else if (strcmp(key, "comment") == 0) {
-		if (!f->comment_too_long && buf_append(&f->comment, data, size) == -1)
-			f->comment_too_long = 1;
-	}
+	if (strcmp(key, "score") == 0)
+		fixed_field(f->score, sizeof f->score, &f->score_too_long, data, off, size);
+	else if (strcmp(key, "r") == 0)
+		fixed_field(f->stamp, sizeof f->stamp, &f->stamp_too_long, data, off, size);
+	else if (strcmp(key, "email") == 0)
+		fixed_field(f->email, sizeof f->email, &f->email_too_long, data, off, size);
+	else if (strcmp(key, "csrf") == 0)
+		fixed_field(f->csrf, sizeof f->csrf, &f->csrf_too_long, data, off, size);
+	else if (strcmp(key, "comment") == 0 && !f->comment_too_long &&
+	    buf_append(&f->comment, data, size) == -1)
+		f->comment_too_long = 1;
 	return MHD_YES;
 }
 

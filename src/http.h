@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "limits.h"
 
 enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
 
@@ -31,6 +32,10 @@ struct form {
 	int		 score_too_long;
 	struct buf	 comment;
 	int		 comment_too_long;
+	char		 email[NPSD_MAX_EMAIL + 1];	/* sign-in */
+	int		 email_too_long;
+	char		 csrf[72];			/* dashboard forms */
+	int		 csrf_too_long;
 };
 
 struct request {
@@ -70,6 +75,10 @@ enum MHD_Result http_html(struct request *, unsigned status, const char *html, s
 enum MHD_Result http_text(struct request *, unsigned status, const char *content_type,
     const char *text);
 enum MHD_Result http_redirect(struct request *, const char *location);
+/* 303 that also sets a cookie (the whole Set-Cookie value). */
+enum MHD_Result http_redirect_cookie(struct request *, const char *location,
+    const char *cookie);
+const char *http_cookie(struct request *, const char *name);
 enum MHD_Result http_too_many(struct request *, int retry_after);
 /* 401 with WWW-Authenticate: Bearer. */
 enum MHD_Result http_unauthorized(struct request *, const char *message);
@@ -83,6 +92,15 @@ enum MHD_Result page_survey_post(struct request *);
 enum MHD_Result page_unsubscribe_get(struct request *);
 enum MHD_Result page_unsubscribe_post(struct request *);
 enum MHD_Result health_handle(struct request *);
+enum MHD_Result page_login_get(struct request *);
+enum MHD_Result page_login_post(struct request *);
+enum MHD_Result page_login_link_get(struct request *);
+enum MHD_Result page_login_link_post(struct request *);
+enum MHD_Result page_logout(struct request *);
+enum MHD_Result page_dash_me(struct request *);
+enum MHD_Result page_dash_team(struct request *);
+enum MHD_Result page_dash_overview(struct request *);
+enum MHD_Result page_dash_followup(struct request *);
 enum MHD_Result api_nps(struct request *);
 enum MHD_Result api_responses(struct request *);
 int	api_throttled(struct request *, enum MHD_Result *);

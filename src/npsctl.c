@@ -50,7 +50,8 @@ usage(void)
 	    "         --role admin [--expires DURATION|never]\n"
 	    "  token list | token revoke ID\n"
 	    "  team add-manager TEAM ADDRESS | team remove-manager TEAM ADDRESS | team list\n"
-	    "  followup list [--all] [--team ID] | followup done SURVEY [--note TEXT]\n");
+	    "  followup list [--all] [--team ID] | followup done SURVEY [--note TEXT]\n"
+	    "  admin add|remove ADDRESS | admin list\n");
 	exit(EXIT_USAGE);
 }
 
@@ -707,6 +708,8 @@ main(int argc, char **argv)
 		return cmd_team(argc - i, argv + i);
 	if (strcmp(argv[i], "followup") == 0)
 		return cmd_followup(argc - i, argv + i);
+	if (strcmp(argv[i], "admin") == 0)
+		return cmd_admin(argc - i, argv + i);
 	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
 	return EXIT_USAGE;
 }

@@ -53,5 +53,6 @@ int	cmd_comments(int argc, char **argv);
 int	cmd_token(int argc, char **argv);
 int	cmd_team(int argc, char **argv);
 int	cmd_followup(int argc, char **argv);
+int	cmd_admin(int argc, char **argv);
 
 #endif

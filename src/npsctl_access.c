@@ -1,6 +1,7 @@
 /* npsctl_access.c - who may see what: `npsctl token` (API tokens, shown
- * once, kept hashed) and `npsctl team` (the managers who see a team and
- * get its detractor alerts). */
+ * once, kept hashed), `npsctl team` (the managers who see a team and get
+ * its detractor alerts) and `npsctl admin` (who sees everything in the
+ * dashboard). */
 #include "autoconfig.h"
 
 #include <ctype.h>
@@ -301,4 +302,81 @@ cmd_team(int argc, char **argv)
 		return team_list();
 	usage_error("%s", "team: expected add-manager TEAM ADDRESS, remove-manager TEAM ADDRESS "
 	    "or list");
+}
+
+static int
+admin_change(const char *address, int add)
+{
+	char email[NPSD_MAX_EMAIL + 1];
+	struct config cfg;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int rc = 0;
+
+	if (strlen(address) > NPSD_MAX_EMAIL || !message_address_valid(address))
+		usage_error("admin: \"%s\" is not an e-mail address", address);
+	snprintf(email, sizeof email, "%s", address);
+	lower(email);
+	db = open_db(&cfg);
+	st = db_prepare(db, add ? "INSERT OR IGNORE INTO admins (email, added_at) VALUES (?1, ?2)" :
+	    "DELETE FROM admins WHERE email = ?1");
+	if (st == NULL)
+		return finish(db, &cfg, EXIT_RUNTIME);
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	if (add)
+		sqlite3_bind_int64(st, 2, time(NULL));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = EXIT_RUNTIME;
+	sqlite3_finalize(st);
+	if (rc == 0 && !add && sqlite3_changes(db) == 0) {
+		fprintf(stderr, "npsctl: %s is not an admin\n", email);
+		rc = EXIT_RUNTIME;
+	}
+	if (rc == 0 && !add) {	/* their sessions end with it */
+		st = db_prepare(db, "DELETE FROM sessions WHERE email = ?");
+		if (st != NULL) {
+			sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+	if (rc == 0)
+		printf("%s %s\n", email, add ? "is an admin: signs in at /login and sees every team" :
+		    "is no longer an admin");
+	return finish(db, &cfg, rc);
+}
+
+static int
+admin_list(void)
+{
+	struct config cfg;
+	sqlite3 *db = open_db(&cfg);
+	sqlite3_stmt *st = db_prepare(db, "SELECT email, added_at FROM admins ORDER BY email");
+	int rows = 0;
+
+	if (st == NULL)
+		return finish(db, &cfg, EXIT_RUNTIME);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char when[32];
+
+		rows++;
+		event_format_time((time_t)sqlite3_column_int64(st, 1), when, sizeof when);
+		printf("%-40s added %s\n", text_col(st, 0), when);
+	}
+	sqlite3_finalize(st);
+	if (rows == 0)
+		printf("(no admins)\n");
+	return finish(db, &cfg, 0);
+}
+
+int
+cmd_admin(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "add") == 0)
+		return admin_change(argv[2], 1);
+	if (argc == 3 && strcmp(argv[1], "remove") == 0)
+		return admin_change(argv[2], 0);
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		return admin_list();
+	usage_error("%s", "admin: expected add ADDRESS, remove ADDRESS or list");
 }

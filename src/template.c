@@ -19,12 +19,13 @@ static const char *const files[TEMPLATE_COUNT] = {
 	"mail-subject.txt", "reminder-subject.txt", "mail.txt", "mail.html", "survey.html", "thanks.html",
 	"unsubscribe.html", "unsubscribed.html", "error-400.html", "error-404.html",
 	"error-410.html", "alert-subject.txt", "alert.txt",
+	"login-subject.txt", "login.txt",
 };
 
 static const char *const known_vars[] = {
 	"ticket_id", "ticket_subject", "agent_name", "requester_name", "team_name",
 	"sender_name", "survey_url", "unsubscribe_url", "form_action", "comment", "comment_error",
-	"score", "reason", "band", "requester_email", "answered_at", "category", "survey_id", "render_stamp", "honeypot_url", "checked_0", "checked_1", "checked_2", "checked_3", "checked_4",
+	"score", "reason", "band", "requester_email", "answered_at", "category", "survey_id", "login_url", "render_stamp", "honeypot_url", "checked_0", "checked_1", "checked_2", "checked_3", "checked_4",
 	"checked_5", "checked_6", "checked_7", "checked_8", "checked_9", "checked_10", NULL,
 };
 
@@ -157,7 +158,7 @@ templates_load(const char *dir, char *err, size_t errlen)
 				goto fail;
 			}
 			if (t == TEMPLATE_MAIL_SUBJECT || t == TEMPLATE_REMINDER_SUBJECT ||
-			    t == TEMPLATE_ALERT_SUBJECT) {
+			    t == TEMPLATE_ALERT_SUBJECT || t == TEMPLATE_LOGIN_SUBJECT) {
 				/* one line: trailing newline dropped, no other control */
 				size_t n = strlen(fresh[l][t]);
 				while (n > 0 && (fresh[l][t][n - 1] == '\n' || fresh[l][t][n - 1] == '\r'))
