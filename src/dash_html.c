@@ -119,18 +119,36 @@ y_of(double nps, int top, int height)
 	return top + (100.0 - nps) / 200.0 * height;
 }
 
+/* "2026-10" -> "10" (with the year under it at January and at the start) */
+static void
+month_label(struct buf *b, const char *bucket, double x, int y, int first)
+{
+	const char *dash = strchr(bucket, '-');
+
+	if (dash == NULL || dash[1] == 'W') {
+		buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x, y,
+		    dash != NULL ? dash + 1 : bucket);
+		return;
+	}
+	buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x, y,
+	    dash + 1);
+	if (first || strcmp(dash + 1, "01") == 0)
+		buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*s</text>", x,
+		    y + 16, (int)(dash - bucket), bucket);
+}
+
 void
 dash_trend(struct buf *b, enum dash_lang l, const struct report_group *rows, size_t n,
     int small)
 {
-	const int w = small ? 320 : 640, h = small ? 160 : 240, left = 44, top = 10;
-	const int pw = w - left - 10, ph = h - top - 34;
+	const int w = small ? 360 : 480, h = small ? 200 : 260, left = 54, top = 10;
+	const int pw = w - left - 16, ph = h - top - 46;
 	double step = n > 1 ? (double)pw / (double)(n - 1) : 0, px = 0, py = 0;
 	int have_prev = 0;
 
 	buf_printf(b, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" "
-	    "font-size=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">", w, h,
-	    dash_word(l, W_TREND), small ? 10 : 11);
+	    "font-size=\"13\" xmlns=\"http://www.w3.org/2000/svg\">", w, h,
+	    dash_word(l, W_TREND));
 	for (int v = -100; v <= 100; v += 50) {
 		double y = y_of(v, top, ph);
 
@@ -138,15 +156,15 @@ dash_trend(struct buf *b, enum dash_lang l, const struct report_group *rows, siz
 		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%+d</text>", left, left + pw, y, y,
 		    v == 0 ? "#777" : "#e2e2e2", left - 4, y + 4, v);
 	}
-	buf_printf(b, "<text x=\"4\" y=\"%d\" transform=\"rotate(-90 10 %d)\">%s</text>",
-	    top + ph / 2 + 10, top + ph / 2, dash_word(l, W_NPS));
+	buf_printf(b, "<text x=\"12\" y=\"%d\" text-anchor=\"middle\" "
+	    "transform=\"rotate(-90 12 %d)\">%s</text>", top + ph / 2, top + ph / 2,
+	    dash_word(l, W_NPS));
 	for (size_t i = 0; i < n; i++) {
 		struct report_figures f;
 		double x = left + (n > 1 ? step * (double)i : pw / 2.0);
 
-		if (n <= 12 || i % 2 == 0 || i == n - 1)
-			buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x,
-			    top + ph + 16, rows[i].bucket);
+		if (n <= 13 || i % 2 == 0)
+			month_label(b, rows[i].bucket, x, top + ph + 16, i == 0);
 		report_figures(&rows[i], &f);
 		if (!f.has_nps) {
 			have_prev = 0;
@@ -154,12 +172,12 @@ dash_trend(struct buf *b, enum dash_lang l, const struct report_group *rows, siz
 		}
 		double y = y_of(f.nps, top, ph);
 		buf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-		    "stroke-width=\"3\" opacity=\".7\"><title>\xc2\xb1%.1f</title></line>", x, x,
+		    "stroke-width=\"4\" opacity=\".7\"><title>\xc2\xb1%.1f</title></line>", x, x,
 		    y_of(f.nps + f.moe, top, ph), y_of(f.nps - f.moe, top, ph), C_MOE, f.moe);
 		if (have_prev)
 			buf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
 			    "stroke=\"%s\" stroke-width=\"2\"/>", px, x, py, y, C_PROMOTER);
-		buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" stroke=\"%s\" "
+		buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" stroke=\"%s\" "
 		    "stroke-width=\"2\"><title>%s %s: %+.1f (n=%lld)</title></circle>", x, y,
 		    f.low_sample ? "#fff" : C_PROMOTER, C_PROMOTER, rows[i].bucket,
 		    dash_word(l, W_NPS), f.nps, f.responses);
@@ -188,20 +206,20 @@ dash_trend(struct buf *b, enum dash_lang l, const struct report_group *rows, siz
 void
 dash_distribution(struct buf *b, enum dash_lang l, const struct report_group *g)
 {
-	const int w = 640, h = 220, left = 30, top = 16, ph = 160, bw = 44;
+	const int w = 440, h = 230, left = 12, top = 18, ph = 160, bw = 30;
 	long long max = 1;
 
 	for (int s = 0; s <= 10; s++)
 		if (g->distribution[s] > max)
 			max = g->distribution[s];
-	buf_printf(b, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" font-size=\"11\" "
+	buf_printf(b, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" font-size=\"13\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\">", w, h, dash_word(l, W_DISTRIBUTION));
 	buf_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#777\"/>", left,
-	    left + 11 * (bw + 10), top + ph, top + ph);
+	    left + 11 * (bw + 8), top + ph, top + ph);
 	for (int s = 0; s <= 10; s++) {
 		const char *c = s >= 9 ? C_PROMOTER : s >= 7 ? C_PASSIVE : C_DETRACTOR;
 		double bh = (double)g->distribution[s] / (double)max * (ph - 14);
-		int x = left + s * (bw + 10);
+		int x = left + s * (bw + 8);
 
 		buf_printf(b, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\">"
 		    "<title>%s %d: %lld</title></rect><text x=\"%d\" y=\"%.1f\" "
@@ -214,9 +232,9 @@ dash_distribution(struct buf *b, enum dash_lang l, const struct report_group *g)
 	    "<text x=\"%d\" y=\"%d\">%s</text><rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" "
 	    "fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text><rect x=\"%d\" y=\"%d\" width=\"10\" "
 	    "height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text></svg>",
-	    left, h - 14, C_DETRACTOR, left + 14, h - 5, dash_word(l, W_DETRACTORS),
-	    left + 80, h - 14, C_PASSIVE, left + 94, h - 5, dash_word(l, W_PASSIVES),
-	    left + 160, h - 14, C_PROMOTER, left + 174, h - 5, dash_word(l, W_PROMOTERS));
+	    left, h - 16, C_DETRACTOR, left + 16, h - 6, dash_word(l, W_DETRACTORS),
+	    left + 90, h - 16, C_PASSIVE, left + 106, h - 6, dash_word(l, W_PASSIVES),
+	    left + 180, h - 16, C_PROMOTER, left + 196, h - 6, dash_word(l, W_PROMOTERS));
 	buf_printf(b, "<details><summary>%s</summary><table><thead><tr><th>%s</th><th>%s</th>"
 	    "</tr></thead><tbody>", dash_word(l, W_SHOW_TABLE), dash_word(l, W_SCORE),
 	    dash_word(l, W_COUNT));

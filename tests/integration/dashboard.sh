@@ -93,7 +93,7 @@ check "an expired link" 410 "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H
 # The agent sees only their own page.
 check "agent: /me" 200 "$(code "$PIET" /me)"
 check_contains "agent: their own scores" "My scores" "$(cat "$WORK/page")"
-check_contains "agent: the trend chart" '<svg viewBox="0 0 640 240"' "$(cat "$WORK/page")"
+check_contains "agent: the trend chart" '<svg viewBox="0 0 480 260"' "$(cat "$WORK/page")"
 check_contains "agent: its table view" "<details><summary>Show as a table" "$(cat "$WORK/page")"
 check_contains "agent: the self-assessment section" "Your own estimate" "$(cat "$WORK/page")"
 check "agent: no requester addresses" 0 "$(grep -c '@example.net' "$WORK/page")"
