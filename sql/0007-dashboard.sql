@@ -44,3 +44,6 @@ INSERT INTO outbox_new SELECT id, survey, recipient, message_id, message, state,
 DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+
+-- agents are found by address when they sign in: addresses lower-cased
+UPDATE agents SET email = lower(email);

@@ -92,6 +92,7 @@ enum MHD_Result page_survey_post(struct request *);
 enum MHD_Result page_unsubscribe_get(struct request *);
 enum MHD_Result page_unsubscribe_post(struct request *);
 enum MHD_Result health_handle(struct request *);
+enum MHD_Result metrics_handle(struct request *);
 enum MHD_Result page_login_get(struct request *);
 enum MHD_Result page_login_post(struct request *);
 enum MHD_Result page_login_link_get(struct request *);

@@ -40,6 +40,23 @@ finish(sqlite3 *db, struct config *cfg, int rc)
 	return rc;
 }
 
+/* A typo in an id would make a token that sees nothing: say so. */
+static void
+warn_unknown(sqlite3 *db, const char *sql, const char *const *ids, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = db_prepare(db, sql);
+
+		if (st == NULL)
+			return;
+		sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0)
+			fprintf(stderr, "npsctl: warning: no event has named %s \"%s\" yet; the "
+			    "token sees nothing until one does\n", what, ids[i]);
+		sqlite3_finalize(st);
+	}
+}
+
 static int
 token_create(int argc, char **argv)
 {
@@ -107,6 +124,9 @@ token_create(int argc, char **argv)
 	if (role == ACCESS_ADMIN && (nteams > 0 || agent != NULL))
 		usage_error("%s", "token create --role admin: sees everything; give no --agent or --team");
 	db = open_db(&cfg);
+	warn_unknown(db, role == ACCESS_AGENT ? "SELECT count(*) FROM agents WHERE id = ?" :
+	    "SELECT count(*) FROM teams WHERE id = ?", role == ACCESS_AGENT ? &agent : teams,
+	    role == ACCESS_AGENT ? 1 : (size_t)nteams, role == ACCESS_AGENT ? "agent" : "team");
 	id = access_token_create(db, role, agent, teams, (size_t)nteams, now,
 	    expires > 0 ? now + (time_t)expires : 0, token);
 	if (id < 0)

@@ -27,6 +27,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/nps", 0, BODY_NONE, api_nps, api_throttled },
 	{ "GET", "/api/v1/responses", 0, BODY_NONE, api_responses, api_throttled },
 	{ "GET", "/healthz", 1, BODY_NONE, health_handle, NULL },
+	{ "GET", "/metrics", 1, BODY_NONE, metrics_handle, NULL },
 	{ "HEAD", "/healthz", 1, BODY_NONE, health_handle, NULL },
 };
 

@@ -1,0 +1,92 @@
+/* metrics.c - owns GET /metrics: Prometheus text exposition of what the
+ * database holds: webhook deliveries by source and outcome, surveys by
+ * state, mail by kind and state with its attempts, the queue depth.
+ * Counts only; no address, token or comment. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "http.h"
+
+/* Label values are our own identifiers; escaped anyway. */
+static void
+label(struct buf *b, const char *v)
+{
+	for (; v != NULL && *v != '\0'; v++) {
+		if (*v == '\\' || *v == '"')
+			buf_printf(b, "\\%c", *v);
+		else if (*v == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_append(b, v, 1);
+	}
+}
+
+/* One metric family from a query of (label values..., value). */
+static int
+family(sqlite3 *db, struct buf *b, const char *name, const char *type, const char *help,
+    const char *sql, const char *const *labels, int nlabels)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_puts(b, name);
+		for (int i = 0; i < nlabels; i++) {
+			buf_printf(b, "%s%s=\"", i == 0 ? "{" : ",", labels[i]);
+			label(b, (const char *)sqlite3_column_text(st, i));
+			buf_puts(b, "\"");
+		}
+		buf_printf(b, "%s %lld\n", nlabels > 0 ? "}" : "",
+		    sqlite3_column_int64(st, nlabels));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+enum MHD_Result
+metrics_handle(struct request *req)
+{
+	static const char *const source_outcome[] = { "source", "outcome" };
+	static const char *const state[] = { "state" };
+	static const char *const kind_state[] = { "kind", "state" };
+	sqlite3 *db = db_thread();
+	enum MHD_Result ret;
+	struct buf b;
+	int rc = 0;
+
+	if (db == NULL)
+		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
+	buf_init(&b, 1024 * 1024);
+	rc |= family(db, &b, "npsd_events_total", "counter",
+	    "Webhook deliveries by source and outcome.",
+	    "SELECT source, outcome, count(*) FROM deliveries GROUP BY 1, 2 ORDER BY 1, 2",
+	    source_outcome, 2);
+	rc |= family(db, &b, "npsd_surveys", "gauge", "Surveys by state.",
+	    "SELECT state, count(*) FROM surveys GROUP BY 1 ORDER BY 1", state, 1);
+	rc |= family(db, &b, "npsd_mail_messages", "gauge",
+	    "Messages in the outbox by kind and state.",
+	    "SELECT kind, state, count(*) FROM outbox GROUP BY 1, 2 ORDER BY 1, 2", kind_state, 2);
+	rc |= family(db, &b, "npsd_mail_attempts_total", "counter",
+	    "Delivery attempts, by the state their message reached.",
+	    "SELECT state, coalesce(sum(attempts), 0) FROM outbox GROUP BY 1 ORDER BY 1", state, 1);
+	rc |= family(db, &b, "npsd_mail_queue_depth", "gauge",
+	    "Messages waiting to be sent.",
+	    "SELECT count(*) FROM outbox WHERE state = 'queued'", NULL, 0);
+	rc |= family(db, &b, "npsd_surveys_due", "gauge",
+	    "Surveys scheduled and not yet in the outbox.",
+	    "SELECT count(*) FROM surveys WHERE state = 'scheduled' AND queued = 0", NULL, 0);
+	if (rc != 0 || b.data == NULL) {
+		buf_free(&b);
+		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
+	}
+	ret = http_text(req, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.data);
+	buf_free(&b);
+	return ret;
+}
