@@ -171,6 +171,27 @@ parse_filters(struct request *req, struct report_query *q, const char **teams, c
 	return 0;
 }
 
+/* The path, the token, then the parameters' names; 0 with ret answered
+ * when the request goes no further. */
+static int
+api_begin(struct request *req, struct api_args *args, struct access_principal *p,
+    enum MHD_Result *ret)
+{
+	if (*req->arg != '\0') {
+		*ret = http_error(req, MHD_HTTP_NOT_FOUND, "not_found", "no such path");
+		return 0;
+	}
+	if (!authenticate(req, p, ret))
+		return 0;
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_arg, args);
+	if (args->bad != NULL) {
+		access_principal_free(p);
+		*ret = bad_request(req, args->bad, args->why);
+		return 0;
+	}
+	return 1;
+}
+
 static enum MHD_Result
 forbidden(struct request *req, const char *why)
 {
@@ -192,15 +213,8 @@ api_nps(struct request *req)
 	FILE *out;
 	int rc;
 
-	if (*req->arg != '\0')
-		return http_error(req, MHD_HTTP_NOT_FOUND, "not_found", "no such path");
-	if (!authenticate(req, &p, &ret))
+	if (!api_begin(req, &args, &p, &ret))
 		return ret;
-	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_arg, &args);
-	if (args.bad != NULL) {
-		access_principal_free(&p);
-		return bad_request(req, args.bad, args.why);
-	}
 	if ((by = http_query(req, "by")) != NULL) {
 		if (strcmp(by, "agent") == 0) q.by = REPORT_BY_AGENT;
 		else if (strcmp(by, "team") == 0) q.by = REPORT_BY_TEAM;
@@ -278,15 +292,8 @@ api_responses(struct request *req)
 	enum MHD_Result ret;
 	int n;
 
-	if (*req->arg != '\0')
-		return http_error(req, MHD_HTTP_NOT_FOUND, "not_found", "no such path");
-	if (!authenticate(req, &p, &ret))
+	if (!api_begin(req, &args, &p, &ret))
 		return ret;
-	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_arg, &args);
-	if (args.bad != NULL) {
-		access_principal_free(&p);
-		return bad_request(req, args.bad, args.why);
-	}
 	if ((v = http_query(req, "comments")) != NULL) {
 		if (strcmp(v, "only") == 0) page.comments_only = 1;
 		else if (strcmp(v, "all") != 0) bad = "comments", why = "must be only or all";

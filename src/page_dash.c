@@ -266,6 +266,28 @@ page_dash_me(struct request *req)
 	return dash_send(req, MHD_HTTP_OK, &b);
 }
 
+/* One group's row: its name, the extra counts, n, NPS and margin; small
+ * samples greyed. */
+static void
+group_row(struct buf *b, const struct report_group *g, const char *name, int volume)
+{
+	struct report_figures f;
+
+	report_figures(g, &f);
+	buf_printf(b, "<tr%s><td>", f.low_sample ? " class=\"low\"" : "");
+	dash_esc(b, name);
+	buf_puts(b, "</td>");
+	if (volume)
+		buf_printf(b, "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>", g->closed,
+		    g->sent);
+	buf_printf(b, "<td class=\"n\">%lld</td>", f.responses);
+	if (f.has_nps)
+		buf_printf(b, "<td class=\"n\">%+.1f</td><td class=\"n\">%.1f</td></tr>", f.nps,
+		    f.moe);
+	else
+		buf_puts(b, "<td class=\"n\">\xe2\x80\x93</td><td></td></tr>");
+}
+
 static void
 categories_section(struct buf *b, enum dash_lang l, const struct report_query *base)
 {
@@ -279,21 +301,9 @@ categories_section(struct buf *b, enum dash_lang l, const struct report_query *b
 	    dash_word(l, W_CATEGORIES), dash_word(l, W_CATEGORY), dash_word(l, W_CLOSED),
 	    dash_word(l, W_SENT), dash_word(l, W_NPS));
 	if (report_run(db_thread(), &q, &r) == 0) {
-		for (size_t i = 0; i < r.ngroups; i++) {
-			struct report_figures f;
-
-			report_figures(&r.groups[i], &f);
-			buf_printf(b, "<tr%s><td>", f.low_sample ? " class=\"low\"" : "");
-			dash_esc(b, r.groups[i].key[0] ? r.groups[i].label : "\xe2\x80\x93");
-			buf_printf(b, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-			    "<td class=\"n\">%lld</td>", r.groups[i].closed, r.groups[i].sent,
-			    f.responses);
-			if (f.has_nps)
-				buf_printf(b, "<td class=\"n\">%+.1f</td><td class=\"n\">%.1f</td></tr>",
-				    f.nps, f.moe);
-			else
-				buf_puts(b, "<td class=\"n\">\xe2\x80\x93</td><td></td></tr>");
-		}
+		for (size_t i = 0; i < r.ngroups; i++)
+			group_row(b, &r.groups[i], r.groups[i].key[0] ? r.groups[i].label :
+			    "\xe2\x80\x93", 1);
 		report_free(&r);
 	}
 	buf_puts(b, "</tbody></table></section>");
@@ -322,19 +332,8 @@ agents_section(struct buf *b, enum dash_lang l, const struct report_query *base)
 		/* alphabetical by name: never ranked by score */
 		if (r.ngroups > 1)
 			qsort(r.groups, r.ngroups, sizeof *r.groups, label_cmp);
-		for (size_t i = 0; i < r.ngroups; i++) {
-			struct report_figures f;
-
-			report_figures(&r.groups[i], &f);
-			buf_printf(b, "<tr%s><td>", f.low_sample ? " class=\"low\"" : "");
-			dash_esc(b, r.groups[i].label);
-			buf_printf(b, "</td><td class=\"n\">%lld</td>", f.responses);
-			if (f.has_nps)
-				buf_printf(b, "<td class=\"n\">%+.1f</td><td class=\"n\">%.1f</td></tr>",
-				    f.nps, f.moe);
-			else
-				buf_puts(b, "<td class=\"n\">\xe2\x80\x93</td><td></td></tr>");
-		}
+		for (size_t i = 0; i < r.ngroups; i++)
+			group_row(b, &r.groups[i], r.groups[i].label, 0);
 		report_free(&r);
 	}
 	buf_printf(b, "</tbody></table><p class=\"low\">%s</p></section>",

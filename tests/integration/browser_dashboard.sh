@@ -24,14 +24,7 @@ start_npsd "$WORK/npsd.conf"
 post "$(closed_event INC-1 r1@example.net en)"
 post "$(printf '{"type":"ticket.closed","ticket":{"id":"NET-1","subject":"VPN","category":"Network"},"requester":{"email":"r2@example.net"},"agent":{"id":"kees","email":"kees@example.org","name":"Kees"},"team":{"id":"net","name":"Network"}}')"
 wait_until_eq 2 sink_count
-token=$("$PYTHON3" - "$WORK/sink" <<'PY'
-import email, email.policy, glob, re, sys
-for f in glob.glob(sys.argv[1] + "/*.eml"):
-    m = email.message_from_bytes(open(f, "rb").read(), policy=email.policy.default)
-    if "r1@example.net" in m["To"]:
-        print(re.search(r"/s/([A-Za-z0-9_-]{22})", m.get_body(("plain",)).get_content()).group(1))
-PY
-)
+token=$(survey_token_for r1@example.net)
 check "a detractor answers" 303 "$(answer "$token" 4 'Nobody called me back')"
 
 shots=${SCREENSHOT_DIR:-$WORK}

@@ -170,6 +170,21 @@ answer() {
 	curl -s -o /dev/null -w '%{http_code}' -d "r=$stamp" -d "score=$2" --data-urlencode "comment=${3:-}" "$BASE/s/$1"
 }
 
+# survey_token_for ADDRESS: the survey link's token in the mail the SMTP
+# sink received for ADDRESS (parsed as a mail client would)
+survey_token_for() {
+	"$PYTHON3" - "$WORK/sink" "$1" <<'PY'
+import email, email.policy, glob, re, sys
+for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_bytes(open(f, "rb").read(), policy=email.policy.default)
+    if sys.argv[2] in m["To"]:
+        t = re.search(r"/s/([A-Za-z0-9_-]{22})", m.get_body(("plain",)).get_content())
+        if t:
+            print(t.group(1))
+            break
+PY
+}
+
 sink_count() { ls "$WORK/sink"/*.eml 2>/dev/null | wc -l; }
 
 json_field() { "$PYTHON3" -c 'import json,sys; v=json.loads(sys.argv[1]); 
