@@ -119,9 +119,10 @@ y_of(double nps, int top, int height)
 	return top + (100.0 - nps) / 200.0 * height;
 }
 
-/* "2026-10" -> "10" (with the year under it at January and at the start) */
+/* "2026-10" -> "10", with the year under it at the start and at each
+ * January not crowding the start's */
 static void
-month_label(struct buf *b, const char *bucket, double x, int y, int first)
+month_label(struct buf *b, const char *bucket, double x, int y, int first, int near_start)
 {
 	const char *dash = strchr(bucket, '-');
 
@@ -132,7 +133,7 @@ month_label(struct buf *b, const char *bucket, double x, int y, int first)
 	}
 	buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x, y,
 	    dash + 1);
-	if (first || strcmp(dash + 1, "01") == 0)
+	if (first || (strcmp(dash + 1, "01") == 0 && !near_start))
 		buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*s</text>", x,
 		    y + 16, (int)(dash - bucket), bucket);
 }
@@ -164,7 +165,7 @@ dash_trend(struct buf *b, enum dash_lang l, const struct report_group *rows, siz
 		double x = left + (n > 1 ? step * (double)i : pw / 2.0);
 
 		if (n <= 13 || i % 2 == 0)
-			month_label(b, rows[i].bucket, x, top + ph + 16, i == 0);
+			month_label(b, rows[i].bucket, x, top + ph + 16, i == 0, i > 0 && i < 3);
 		report_figures(&rows[i], &f);
 		if (!f.has_nps) {
 			have_prev = 0;
