@@ -619,8 +619,10 @@ config_ini_line(void *user, const char *section, const char *key, const char *va
 		}
 	} else if (strcmp(section, "retention") == 0) {
 		if (strcmp(key, "personal_data") == 0) {
-			why = "expected a duration such as 365d";
+			why = "expected a duration of at least 1d, such as 365d";
 			rc = config_parse_duration(value, &n);
+			if (rc == 0 && n < 86400)
+				rc = -1;
 			if (rc == 0)
 				cfg->personal_data = n;
 		} else {

@@ -30,6 +30,7 @@
 #define NPSD_RETRY_AFTER_SECONDS   5
 #define NPSD_MAILER_BATCH          32        /* outbox rows per pass */
 #define NPSD_MAILER_IDLE_MS        1000      /* outbox poll when idle */
+#define NPSD_RETENTION_INTERVAL    3600      /* seconds between retention sweeps */
 #define NPSD_BACKOFF_MAX_SECONDS   (6 * 3600)
 #define NPSD_SMTP_TIMEOUT_SECONDS  60
 #define NPSD_CONNECTION_TIMEOUT    30        /* seconds an idle HTTP client may hold */

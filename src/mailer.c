@@ -20,6 +20,7 @@
 #include "limits.h"
 #include "log.h"
 #include "maildir.h"
+#include "retention.h"
 #include "mailer.h"
 #include "smtp.h"
 #include "survey.h"
@@ -412,6 +413,8 @@ send_due(time_t now)
 static void *
 mailer_main(void *arg)
 {
+	time_t last_sweep = 0;
+
 	(void)arg;
 	while (!stopping()) {
 		time_t now = time(NULL);
@@ -420,6 +423,15 @@ mailer_main(void *arg)
 
 		busy = queue_due_surveys(now) > 0;
 		expire_surveys(now);
+		if (now - last_sweep >= NPSD_RETENTION_INTERVAL) {	/* at start, then hourly */
+			long long n = retention_sweep(mdb, mcfg->personal_data, now);
+
+			if (n > 0)
+				log_info("retention: personal data erased from %lld rows", n);
+			else if (n < 0)
+				log_warnx("retention: sweep failed: %s", sqlite3_errmsg(mdb));
+			last_sweep = now;
+		}
 		busy |= queue_reminders(now) > 0;
 		busy |= alert_mail_queue(mdb, mcfg, now) > 0;
 		busy |= send_due(now) > 0;

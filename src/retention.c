@@ -1,0 +1,46 @@
+/* retention.c - owns forgetting: what identifies a requester (address,
+ * name) and what they wrote (comments, in every answer version) is erased
+ * once [retention] personal_data has passed; scores, agents, teams and
+ * categories stay, so reports keep their numbers. */
+#include "autoconfig.h"
+
+#include "db.h"
+#include "retention.h"
+
+long long
+retention_sweep(sqlite3 *db, long long keep, time_t now)
+{
+	static const char *const sql[] = {
+		/* scheduled and sent surveys may still need the address */
+		"UPDATE surveys SET requester_email = NULL, requester_name = NULL "
+		    "WHERE closed_at < ?1 AND state NOT IN ('scheduled', 'sent') AND "
+		    "(requester_email IS NOT NULL OR requester_name IS NOT NULL)",
+		"UPDATE answers SET comment = NULL WHERE answered_at < ?1 AND comment IS NOT NULL",
+		"UPDATE answer_versions SET comment = NULL WHERE at < ?1 AND comment IS NOT NULL",
+		"UPDATE outbox SET recipient = '', message = '' WHERE created_at < ?1 AND "
+		    "state <> 'queued' AND (recipient <> '' OR length(message) > 0)",
+	};
+	long long changed = 0;
+
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = db_prepare(db, sql[i]);
+
+		if (st == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, (long long)now - keep);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			goto fail;
+		}
+		sqlite3_finalize(st);
+		changed += sqlite3_changes(db);
+	}
+	if (db_commit(db) != SQLITE_OK)
+		return -1;
+	return changed;
+fail:
+	db_rollback(db);
+	return -1;
+}
