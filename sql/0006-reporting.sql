@@ -21,27 +21,29 @@ CREATE INDEX answers_category ON answers
 DROP INDEX answers_time;
 CREATE INDEX answers_time ON answers
     (answered_at, team_id, agent_id, category, score, flagged, self_score);
-CREATE INDEX surveys_team_sent ON surveys (team_id, sent_at, agent_id, category);
-CREATE INDEX surveys_agent_sent ON surveys (agent_id, sent_at, team_id, category);
-CREATE INDEX surveys_category_sent ON surveys (category, sent_at);
+-- partial: a survey enters them when it is mailed, not at intake
+CREATE INDEX surveys_team_sent ON surveys (team_id, sent_at, agent_id, category)
+    WHERE sent_at IS NOT NULL;
+CREATE INDEX surveys_agent_sent ON surveys (agent_id, sent_at, team_id, category)
+    WHERE sent_at IS NOT NULL;
 DROP INDEX surveys_sent;
-CREATE INDEX surveys_sent ON surveys (sent_at, team_id, agent_id, category);
+CREATE INDEX surveys_sent ON surveys (sent_at, team_id, agent_id, category)
+    WHERE sent_at IS NOT NULL;
 
--- one row per close of a ticket (a replayed delivery is not a close)
+-- one row per close of a ticket (a replayed delivery is not a close); the
+-- table is its own index by time
 CREATE TABLE closings (
-	id		INTEGER PRIMARY KEY,
+	closed_at	INTEGER NOT NULL,
+	team_id		TEXT NOT NULL DEFAULT '',
+	agent_id	TEXT NOT NULL DEFAULT '',
+	category	TEXT NOT NULL DEFAULT '',
 	source		TEXT NOT NULL,
 	ticket_id	TEXT NOT NULL,
-	closed_at	INTEGER NOT NULL,
-	category	TEXT NOT NULL DEFAULT '',
-	team_id		TEXT NOT NULL DEFAULT '',
-	agent_id	TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX closings_time ON closings (closed_at, team_id, agent_id, category);
-CREATE INDEX closings_category ON closings (category, closed_at);
+	PRIMARY KEY (closed_at, team_id, agent_id, category, source, ticket_id)
+) WITHOUT ROWID;
 CREATE INDEX closings_team ON closings (team_id, closed_at, agent_id, category);
-CREATE INDEX closings_agent ON closings (agent_id, closed_at, team_id, category);
-INSERT INTO closings (source, ticket_id, closed_at, category, team_id, agent_id)
+
+INSERT OR IGNORE INTO closings (source, ticket_id, closed_at, category, team_id, agent_id)
     SELECT source, ticket_id, closed_at, category, team_id, agent_id FROM surveys;
 
 -- names as last seen in an event

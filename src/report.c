@@ -421,6 +421,12 @@ fail:
 }
 
 int
+report_has_closed(const struct report_query *q)
+{
+	return q->by == REPORT_BY_CATEGORY;
+}
+
+int
 report_split_list(char *s, const char **out, size_t max)
 {
 	size_t n = 0;
@@ -457,9 +463,9 @@ report_run(sqlite3 *db, const struct report_query *q, struct report *r)
 	a.nbuckets = b.n;
 	report_filters_sql(q, "", filters, sizeof filters);
 	/* responses by answer time, surveys by the time they were mailed,
-	 * tickets by the time they closed; no GROUP BY: the rows stream out of
-	 * a covering index in order and are counted here */
-	for (size_t i = 0; i < 3; i++) {
+	 * and, by category, tickets by the time they closed; no GROUP BY: the
+	 * rows stream out of a covering index in order and are counted here */
+	for (size_t i = 0; i < (report_has_closed(q) ? 3 : 2); i++) {
 		const char *time_col = tables[i][1];
 		size_t tlen = strcspn(time_col, ",");
 

@@ -57,6 +57,10 @@ int	report_run(sqlite3 *, const struct report_query *, struct report *);
 void	report_filters_sql(const struct report_query *, const char *prefix, char *out,
     size_t outlen);
 void	report_bind_filters(sqlite3_stmt *, const struct report_query *);
+/* Whether rows count closed tickets: volume is a category report's (every
+ * close is kept in a table indexed by time and team, so a category
+ * breakdown is fast for everyone and for a team). */
+int	report_has_closed(const struct report_query *);
 /* Splits "a,b,c" in place into at most max items; -1 when an item is
  * empty or there are more. */
 int	report_split_list(char *, const char **out, size_t max);

@@ -42,9 +42,8 @@ report_write_json(FILE *out, const struct report_query *q, const struct report *
 		report_figures(g, &f);
 		for (int s = 0; s <= 10; s++)
 			json_array_append_new(dist, json_integer(g->distribution[s]));
-		row = json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:b, s:I, s:o}",
-		    "key", g->key, "label", g->label, "closed", (json_int_t)g->closed,
-		    "sent", (json_int_t)g->sent,
+		row = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:o, s:o, s:b, s:I, s:o}",
+		    "key", g->key, "label", g->label, "sent", (json_int_t)g->sent,
 		    "responses", (json_int_t)f.responses,
 		    "response_rate", number_or_null(f.has_rate, f.response_rate),
 		    "promoters", (json_int_t)f.promoters, "passives", (json_int_t)f.passives,
@@ -56,6 +55,8 @@ report_write_json(FILE *out, const struct report_query *q, const struct report *
 			continue;
 		if (q->interval != REPORT_INTERVAL_NONE)
 			json_object_set_new(row, "bucket", json_string(g->bucket));
+		if (report_has_closed(q))
+			json_object_set_new(row, "closed", json_integer(g->closed));
 		if (f.has_self && (q->by == REPORT_BY_AGENT || q->by == REPORT_BY_TEAM)) {
 			json_object_set_new(row, "self_avg", json_real(f.self_avg));
 			json_object_set_new(row, "customer_avg", json_real(f.customer_avg));
@@ -107,7 +108,11 @@ report_write_csv(FILE *out, const struct report_query *q, const struct report *r
 		report_csv_field(out, g->label);
 		fputc(',', out);
 		report_csv_field(out, g->bucket);
-		fprintf(out, ",%lld,%lld,%lld,", g->closed, g->sent, f.responses);
+		if (report_has_closed(q))
+			fprintf(out, ",%lld", g->closed);
+		else
+			fputc(',', out);
+		fprintf(out, ",%lld,%lld,", g->sent, f.responses);
 		if (f.has_rate)
 			fprintf(out, "%.3f", f.response_rate);
 		fprintf(out, ",%lld,%lld,%lld,", f.promoters, f.passives, f.detractors);
@@ -142,21 +147,23 @@ report_write_table(FILE *out, const struct report_query *q, const struct report 
 	for (size_t i = 0; i < r->ngroups; i++) {
 		const struct report_group *g = &r->groups[i];
 		struct report_figures f;
-		char rate[16] = "-", nps[16] = "-", moe[16] = "-";
+		char rate[16] = "-", nps[16] = "-", moe[16] = "-", closed[24] = "-";
 
 		report_figures(g, &f);
+		if (report_has_closed(q))
+			snprintf(closed, sizeof closed, "%lld", g->closed);
 		if (f.has_rate)
 			snprintf(rate, sizeof rate, "%.0f%%", f.response_rate * 100.0);
 		if (f.has_nps) {
 			snprintf(nps, sizeof nps, "%.1f%s", f.nps, f.low_sample ? "*" : "");
 			snprintf(moe, sizeof moe, "%.1f", f.moe);
 		}
-		fprintf(out, "%-24.24s %-8s %6lld %6lld %6lld %6s %5lld %5lld %5lld %7s %7s %5lld\n",
-		    g->label[0] ? g->label : "(none)", g->bucket, g->closed, g->sent, f.responses, rate,
+		fprintf(out, "%-24.24s %-8s %6s %6lld %6lld %6s %5lld %5lld %5lld %7s %7s %5lld\n",
+		    g->label[0] ? g->label : "(none)", g->bucket, closed, g->sent, f.responses, rate,
 		    f.promoters, f.passives, f.detractors, nps, moe, g->flagged);
 	}
 	if (r->ngroups == 0)
-		fprintf(out, "(no tickets closed, no surveys sent and no answers in this period)\n");
+		fprintf(out, "(no surveys sent and no answers in this period)\n");
 	fprintf(out, "\n* fewer than 10 responses: too few to compare or rank\n");
 	return ferror(out) ? -1 : 0;
 }

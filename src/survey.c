@@ -95,7 +95,8 @@ skip(struct intake_result *res, const char *reason)
 }
 
 /* Every close counts for volume, surveyed or not; the agent's and team's
- * names are kept as last seen. */
+ * names are kept as last seen (a row is rewritten only when a name or
+ * address changed, or hourly for seen_at: intake stays fast). */
 static int
 record_close(sqlite3 *db, const char *source, const struct event *ev, time_t now)
 {
@@ -105,18 +106,22 @@ record_close(sqlite3 *db, const char *source, const struct event *ev, time_t now
 
 	num(snow, sizeof snow, now);
 	num(sclosed, sizeof sclosed, ev->closed_at);
-	rc = run(db, "INSERT INTO closings (source, ticket_id, closed_at, category, team_id, "
+	/* the same ticket closed twice within a second counts once */
+	rc = run(db, "INSERT OR IGNORE INTO closings (source, ticket_id, closed_at, category, team_id, "
 	    "agent_id) VALUES (?, ?, ?, ?, ?, ?)", NULL, 6, source, ev->ticket_id, sclosed,
 	    ev->category, ev->team_id, agent);
 	if (rc == SQLITE_OK && agent[0] != '\0')
 		rc = run(db, "INSERT INTO agents (id, name, email, seen_at) VALUES (?, ?, lower(?), ?) "
 		    "ON CONFLICT (id) DO UPDATE SET name = coalesce(nullif(excluded.name, ''), name), "
-		    "email = coalesce(nullif(excluded.email, ''), email), seen_at = excluded.seen_at",
+		    "email = coalesce(nullif(excluded.email, ''), email), seen_at = excluded.seen_at "
+		    "WHERE (excluded.name <> '' AND excluded.name <> name) OR (excluded.email <> '' "
+		    "AND excluded.email <> email) OR excluded.seen_at > seen_at + 3600",
 		    NULL, 4, agent, ev->agent_name, ev->agent_email, snow);
 	if (rc == SQLITE_OK && ev->team_id[0] != '\0')
 		rc = run(db, "INSERT INTO teams (id, name, seen_at) VALUES (?, ?, ?) "
 		    "ON CONFLICT (id) DO UPDATE SET name = coalesce(nullif(excluded.name, ''), name), "
-		    "seen_at = excluded.seen_at", NULL, 3, ev->team_id, ev->team_name, snow);
+		    "seen_at = excluded.seen_at WHERE (excluded.name <> '' AND excluded.name <> name) "
+		    "OR excluded.seen_at > seen_at + 3600", NULL, 3, ev->team_id, ev->team_name, snow);
 	return rc;
 }
 

@@ -171,8 +171,17 @@ START_TEST(query_groups_and_periods)
 	ck_assert_int_eq(r.groups[1].distribution[3], 1);
 	ck_assert_int_eq(r.groups[1].flagged, 1);
 	ck_assert_int_eq(r.groups[1].self_n, 1);
-	ck_assert_int_eq(r.groups[0].closed, 1);
-	ck_assert_int_eq(r.groups[1].closed, 2);	/* until is exclusive */
+	report_free(&r);
+
+	/* volume by category: every close, until exclusive */
+	q.by = REPORT_BY_CATEGORY;
+	ck_assert_int_eq(report_run(db, &q, &r), 0);
+	ck_assert_uint_eq(r.ngroups, 2);
+	ck_assert_str_eq(r.groups[0].key, "");
+	ck_assert_int_eq(r.groups[0].closed, 2);	/* T1, T2; T3 closed at until */
+	ck_assert_str_eq(r.groups[1].key, "Network");
+	ck_assert_int_eq(r.groups[1].closed, 1);
+	ck_assert_int_eq(r.groups[1].sent, 1);
 	report_free(&r);
 
 	q.by = REPORT_BY_AGENT;

@@ -100,7 +100,9 @@ check_contains "the page shows the current comment" "Fixed after all</textarea>"
 json=$("$NPSCTL" -c "$WORK/npsd.conf" report --by team --format json)
 check "report: one group" servicedesk "$(json_field "$json" groups.0.key)"
 check "report: sent 1" 1 "$(json_field "$json" groups.0.sent)"
-check "report: closed 1" 1 "$(json_field "$json" groups.0.closed)"
+json=$("$NPSCTL" -c "$WORK/npsd.conf" report --by category --format json)
+check "report by category: 1 closed, 1 sent" "1 1" "$(json_field "$json" groups.0.closed) $(json_field "$json" groups.0.sent)"
+json=$("$NPSCTL" -c "$WORK/npsd.conf" report --by team --format json)
 check "report: one promoter" 1 "$(json_field "$json" groups.0.promoters)"
 check "report: nps 100" 100.0 "$(json_field "$json" groups.0.nps)"
 check "report: low_sample" true "$(json_field "$json" groups.0.low_sample)"
@@ -108,7 +110,7 @@ check "report: response_rate 1" 1.0 "$(json_field "$json" groups.0.response_rate
 check "report: self_avg from agent.self_score" 8.0 "$(json_field "$json" groups.0.self_avg)"
 check "report: gap" -1.0 "$(json_field "$json" groups.0.gap)"
 csv=$("$NPSCTL" -c "$WORK/npsd.conf" report --by agent --format csv)
-check_contains "report: CSV" '"piet","Piet Jansen","",1,1,1,1.000,1,0,0,100.0' "$csv"
+check_contains "report: CSV" '"piet","Piet Jansen","",,1,1,1.000,1,0,0,100.0' "$csv"
 table=$("$NPSCTL" -c "$WORK/npsd.conf" report --by none --interval month)
 check_contains "report: table" "100.0*" "$table"
 
