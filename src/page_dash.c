@@ -93,10 +93,12 @@ period_months(struct request *req)
 {
 	const char *m = http_query(req, "months");
 
-	if (m == NULL)
-		return 12;
-	if (strcmp(m, "3") == 0 || strcmp(m, "6") == 0 || strcmp(m, "24") == 0)
-		return atoi(m);
+	if (m != NULL && strcmp(m, "3") == 0)
+		return 3;
+	if (m != NULL && strcmp(m, "6") == 0)
+		return 6;
+	if (m != NULL && strcmp(m, "24") == 0)
+		return 24;
 	return 12;
 }
 

@@ -37,41 +37,44 @@ session_address_known(sqlite3 *db, const char *email)
 	return n > 0;
 }
 
+/* A new secret in out; its hash stored by sql (hash, email, created,
+ * expires). */
 static int
-secret_new(char out[23], char hash[CRYPTO_SHA256_HEX])
+store_secret(sqlite3 *db, const char *sql, const char *email, time_t now, long long ttl,
+    char out[23])
 {
+	char hash[CRYPTO_SHA256_HEX];
+	sqlite3_stmt *st;
+	int rc;
+
 	if (crypto_token_new(out) == -1)
 		return -1;
 	crypto_sha256_hex(out, strlen(out), hash);
-	return 0;
+	if ((st = db_cached(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, email, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, now + ttl);
+	rc = sqlite3_step(st);
+	db_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
 session_link_create(sqlite3 *db, const char *email, time_t now, char out[23])
 {
-	char hash[CRYPTO_SHA256_HEX];
-	sqlite3_stmt *st;
 	long long recent;
-	int rc;
 
 	if (one_int(db, "SELECT count(*) FROM login_links WHERE email = lower(?1) AND "
 	    "created_at > ?2", email, (long long)now - SESSION_LINK_TTL, &recent) == -1)
 		return -1;
 	if (recent >= SESSION_LINKS_PER_ADDRESS)
 		return 0;
-	if (secret_new(out, hash) == -1)
+	if (store_secret(db, "INSERT INTO login_links (hash, email, created_at, expires_at) "
+	    "VALUES (?, lower(?), ?, ?)", email, now, SESSION_LINK_TTL, out) == -1)
 		return -1;
-	st = db_cached(db, "INSERT INTO login_links (hash, email, created_at, expires_at) "
-	    "VALUES (?, lower(?), ?, ?)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, email, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, now + SESSION_LINK_TTL);
-	rc = sqlite3_step(st);
-	db_done(st);
-	return rc == SQLITE_DONE ? 1 : -1;
+	return 1;
 }
 
 int
@@ -106,24 +109,11 @@ session_link_check(sqlite3 *db, const char *token, time_t now, int consume,
 int
 session_create(sqlite3 *db, const char *email, time_t now, char out[23])
 {
-	char hash[CRYPTO_SHA256_HEX];
-	sqlite3_stmt *st;
-	int rc;
+	int rc = store_secret(db, "INSERT INTO sessions (hash, email, created_at, expires_at) "
+	    "VALUES (?, ?, ?, ?)", email, now, SESSION_TTL, out);
 
-	if (secret_new(out, hash) == -1)
-		return -1;
-	st = db_cached(db, "INSERT INTO sessions (hash, email, created_at, expires_at) "
-	    "VALUES (?, ?, ?, ?)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, email, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, now + SESSION_TTL);
-	rc = sqlite3_step(st);
-	db_done(st);
 	/* expired sessions and links go as new ones come */
-	if (rc == SQLITE_DONE) {
+	if (rc == 0) {
 		char sql[160];
 
 		snprintf(sql, sizeof sql, "DELETE FROM sessions WHERE expires_at <= %lld; "
@@ -131,7 +121,7 @@ session_create(sqlite3 *db, const char *email, time_t now, char out[23])
 		    (long long)now - 86400);
 		db_exec(db, sql);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int
