@@ -103,17 +103,6 @@ authenticate(struct request *req, struct access_principal *p, enum MHD_Result *r
 	return 0;
 }
 
-int
-api_throttled(struct request *req, enum MHD_Result *ret)
-{
-	int wait = ratelimit_wait(http_client_address(req), time(NULL));
-
-	if (wait == 0)
-		return 0;
-	*ret = http_too_many(req, wait);
-	return 1;
-}
-
 /* Period and filters, as npsctl takes them; defaults: the last 30 whole
  * days. Teams are split into buf. */
 static int

@@ -104,6 +104,5 @@ enum MHD_Result page_dash_overview(struct request *);
 enum MHD_Result page_dash_followup(struct request *);
 enum MHD_Result api_nps(struct request *);
 enum MHD_Result api_responses(struct request *);
-int	api_throttled(struct request *, enum MHD_Result *);
 
 #endif

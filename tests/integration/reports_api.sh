@@ -221,4 +221,9 @@ check_contains "metrics: mail attempts" 'npsd_mail_attempts_total{state="sent"} 
 check_contains "metrics: queue depth" 'npsd_mail_queue_depth 0' "$metrics"
 check "metrics: no addresses" 0 "$(printf %s "$metrics" | grep -c '@')"
 
+# Guessing tokens: after 20 unknown ones a minute, 429 with Retry-After.
+for _ in $(seq 1 22); do get npsd_BBBBBBBBBBBBBBBBBBBBBB /api/v1/nps; done
+check "token guessing is throttled" 429 "$STATUS"
+check_contains "with Retry-After" "Retry-After" "$(curl -s -D - -o /dev/null -H "Authorization: Bearer $ADMIN" "$BASE/api/v1/nps")"
+
 finish
