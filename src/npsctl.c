@@ -387,6 +387,25 @@ print_time(const char *label, sqlite3_stmt *st, int col)
 	printf("    %-9s %s\n", label, when);
 }
 
+int
+change_end(sqlite3 *db, sqlite3_stmt *st, const char *none)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : EXIT_RUNTIME;
+
+	sqlite3_finalize(st);
+	if (rc != 0)
+		fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
+	else if (none != NULL && sqlite3_changes(db) == 0) {
+		fprintf(stderr, "npsctl: %s\n", none);
+		rc = EXIT_RUNTIME;
+	}
+	if (rc != 0)
+		db_rollback(db);
+	else if (db_commit(db) != SQLITE_OK)
+		rc = EXIT_RUNTIME;
+	return rc;
+}
+
 const char *
 text_col(sqlite3_stmt *st, int col)
 {

@@ -25,6 +25,10 @@ void	load_config(struct config *);
 sqlite3	*open_db(struct config *);
 int	parse_date(const char *, time_t *);
 const char *text_col(sqlite3_stmt *, int col);
+/* Steps st, a change inside a transaction the caller began, and ends the
+ * transaction: committed, or rolled back with none printed when no row
+ * changed (none NULL: that is fine). 0 or EXIT_RUNTIME. */
+int	change_end(sqlite3 *, sqlite3_stmt *, const char *none);
 void	print_time(const char *label, sqlite3_stmt *, int col);
 
 /* --since --until --last --team --agent --category --config */

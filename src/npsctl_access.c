@@ -187,7 +187,8 @@ token_revoke(const char *arg)
 	sqlite3_stmt *st;
 	char *end;
 	long long id = strtoll(arg, &end, 10);
-	int rc = 0;
+	char none[64];
+	int rc;
 
 	if (*arg == '\0' || *end != '\0' || id <= 0)
 		usage_error("token revoke: expected a token id from `npsctl token list`, not \"%s\"",
@@ -203,17 +204,8 @@ token_revoke(const char *arg)
 	}
 	sqlite3_bind_int64(st, 1, time(NULL));
 	sqlite3_bind_int64(st, 2, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = EXIT_RUNTIME;
-	sqlite3_finalize(st);
-	if (rc == 0 && sqlite3_changes(db) == 0) {
-		fprintf(stderr, "npsctl: no active token %lld\n", id);
-		rc = EXIT_RUNTIME;
-	}
-	if (rc != 0)
-		db_rollback(db);
-	else if (db_commit(db) != SQLITE_OK)
-		rc = EXIT_RUNTIME;
+	snprintf(none, sizeof none, "no active token %lld", id);
+	rc = change_end(db, st, none);
 	if (rc == 0)
 		printf("token %lld revoked\n", id);
 	return finish(db, &cfg, rc);
@@ -241,11 +233,11 @@ lower(char *s)
 static int
 team_manager(const char *team, const char *address, int add)
 {
-	char email[NPSD_MAX_EMAIL + 1];
+	char email[NPSD_MAX_EMAIL + 1], none[NPSD_MAX_EMAIL + 360];
 	struct config cfg;
 	sqlite3_stmt *st;
 	sqlite3 *db;
-	int rc = 0;
+	int rc;
 
 	if (!id_valid(team))
 		usage_error("team: \"%s\" is not a team id", team);
@@ -267,17 +259,8 @@ team_manager(const char *team, const char *address, int add)
 	sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
 	if (add)
 		sqlite3_bind_int64(st, 3, time(NULL));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = EXIT_RUNTIME;
-	sqlite3_finalize(st);
-	if (rc == 0 && !add && sqlite3_changes(db) == 0) {
-		fprintf(stderr, "npsctl: %s is not a manager of team %s\n", email, team);
-		rc = EXIT_RUNTIME;
-	}
-	if (rc != 0)
-		db_rollback(db);
-	else if (db_commit(db) != SQLITE_OK)
-		rc = EXIT_RUNTIME;
+	snprintf(none, sizeof none, "%s is not a manager of team %.300s", email, team);
+	rc = change_end(db, st, add ? NULL : none);
 	if (rc == 0)
 		printf("%s %s team %s\n", email, add ? "manages" : "no longer manages", team);
 	return finish(db, &cfg, rc);

@@ -98,6 +98,7 @@ followup_done(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *note = NULL, *survey;
+	char none[256];
 	struct config cfg;
 	sqlite3_stmt *st;
 	sqlite3 *db;
@@ -137,17 +138,8 @@ followup_done(int argc, char **argv)
 	if (note != NULL)
 		sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, survey, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = EXIT_RUNTIME;
-	sqlite3_finalize(st);
-	if (rc == 0 && sqlite3_changes(db) == 0) {
-		fprintf(stderr, "npsctl: %s has no open follow-up\n", survey);
-		rc = EXIT_RUNTIME;
-	}
-	if (rc != 0)
-		db_rollback(db);
-	else if (db_commit(db) != SQLITE_OK)
-		rc = EXIT_RUNTIME;
+	snprintf(none, sizeof none, "%.200s has no open follow-up", survey);
+	rc = change_end(db, st, none);
 	if (rc == 0)
 		printf("follow-up of %s done\n", survey);
 out:

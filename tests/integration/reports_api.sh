@@ -19,6 +19,10 @@ CTL="$NPSCTL -c $WORK/npsd.conf"
 check "team add-manager" 0 "$($CTL team add-manager sd Lead@Example.org > /dev/null; echo $?)"
 check_contains "team list shows the manager, lower-cased" "lead@example.org" "$($CTL team list)"
 check "a bad manager address is a usage error" 2 "$($CTL team add-manager sd 'not an address' 2>/dev/null; echo $?)"
+check "removing someone who is not a manager fails" 1 "$($CTL team remove-manager sd other@example.org 2>/dev/null; echo $?)"
+$CTL team add-manager sd other@example.org > /dev/null
+check "remove-manager" 0 "$($CTL team remove-manager sd other@example.org > /dev/null; echo $?)"
+check "only the lead manages sd" "lead@example.org" "$(sql "SELECT group_concat(email) FROM team_managers WHERE team_id = 'sd'")"
 
 # ev TICKET REQUESTER AGENT AGENT_NAME TEAM TEAM_NAME CATEGORY
 ev() {
