@@ -212,6 +212,8 @@ config_defaults(struct config *cfg)
 	cfg->password_file = strdup("");
 	cfg->max_attempts = 8;
 	cfg->retry_min = 30;
+	cfg->smtp_timeout = NPSD_SMTP_REPLY_TIMEOUT_DEFAULT;
+	cfg->stop_grace = NPSD_STOP_GRACE_DEFAULT;
 	cfg->delay = 30 * 60;
 	cfg->expire = 14 * 86400;
 	cfg->reminder = 3 * 86400;
@@ -400,6 +402,21 @@ parse_mail(struct config *cfg, const char *key, const char *value, const char **
 		if (config_parse_duration(value, &n) == -1 || n < 1 || n > NPSD_BACKOFF_MAX_SECONDS)
 			return -1;
 		cfg->retry_min = n;
+		return 0;
+	}
+	if (strcmp(key, "timeout") == 0) {
+		*why = "expected a duration from 1s to 1h, e.g. 10m";
+		if (config_parse_duration(value, &n) == -1 || n < 1 ||
+		    n > NPSD_SMTP_REPLY_TIMEOUT_MAX)
+			return -1;
+		cfg->smtp_timeout = n;
+		return 0;
+	}
+	if (strcmp(key, "stop_grace") == 0) {
+		*why = "expected a duration from 0 to 25s, e.g. 5s";
+		if (config_parse_duration(value, &n) == -1 || n > NPSD_STOP_GRACE_MAX)
+			return -1;
+		cfg->stop_grace = n;
 		return 0;
 	}
 	*why = "unknown key";

@@ -44,6 +44,8 @@ struct config {
 	char		*password_file;
 	int		 max_attempts;
 	long long	 retry_min;		/* seconds, first backoff */
+	long long	 smtp_timeout;		/* seconds to wait for any one SMTP reply */
+	long long	 stop_grace;		/* seconds a delivery may finish after SIGTERM */
 	/* [survey] */
 	long long	 delay, expire, reminder, cooldown;
 	int		 max_per_30d, sample, resurvey_after_reopen;

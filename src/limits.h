@@ -33,6 +33,10 @@
 #define NPSD_RETENTION_INTERVAL    3600      /* seconds between retention sweeps */
 #define NPSD_BACKOFF_MAX_SECONDS   (6 * 3600)
 #define NPSD_SMTP_TIMEOUT_SECONDS  60
+#define NPSD_SMTP_REPLY_TIMEOUT_DEFAULT 600  /* seconds, [mail] timeout: RFC 5321 4.5.3.2 DATA end */
+#define NPSD_SMTP_REPLY_TIMEOUT_MAX 3600     /* seconds, upper bound of [mail] timeout */
+#define NPSD_STOP_GRACE_DEFAULT    5         /* seconds, [mail] stop_grace */
+#define NPSD_STOP_GRACE_MAX        25        /* seconds; stays inside TimeoutStopSec=30 */
 #define NPSD_CONNECTION_TIMEOUT    30        /* seconds an idle HTTP client may hold */
 #define NPSD_MAX_CONNECTIONS       512
 #define NPSD_MAX_DURATION          (3650LL * 86400) /* ten years */

@@ -99,6 +99,8 @@ START_TEST(defaults_match_the_spec)
 	ck_assert_int_eq(cfg.starttls_required, 1);
 	ck_assert_str_eq(cfg.from_address, "servicedesk@example.org");
 	ck_assert_int_eq(cfg.max_attempts, 8);
+	ck_assert_int_eq(cfg.smtp_timeout, 600);
+	ck_assert_int_eq(cfg.stop_grace, 5);
 	ck_assert_int_eq(cfg.delay, 1800);
 	ck_assert_int_eq(cfg.expire, 14 * 86400);
 	ck_assert_str_eq(cfg.default_language, "en");
@@ -131,6 +133,29 @@ START_TEST(a_full_file_loads)
 	ck_assert_int_eq(cfg.nsources, 1);
 	ck_assert_int_eq(cfg.sources[0].nsecrets, 2);
 	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(smtp_timeout_and_stop_grace)
+{
+	struct config cfg;
+	char err[512] = "";
+
+	ck_assert_int_eq(load_text("[mail]\ntimeout = 1s\nstop_grace = 0\n", &cfg, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(cfg.smtp_timeout, 1);
+	ck_assert_int_eq(cfg.stop_grace, 0);
+	config_free(&cfg);
+	ck_assert_int_eq(load_text("[mail]\ntimeout = 1h\nstop_grace = 25s\n", &cfg, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(cfg.smtp_timeout, 3600);
+	ck_assert_int_eq(cfg.stop_grace, 25);
+	config_free(&cfg);
+	expect_error("[mail]\ntimeout = 0\n", "[mail] timeout");
+	expect_error("[mail]\ntimeout = 61m\n", "[mail] timeout");
+	expect_error("[mail]\ntimeout = 10\n", "[mail] timeout");
+	expect_error("[mail]\nstop_grace = 26s\n", "[mail] stop_grace");
+	expect_error("[mail]\nstop_grace = soon\n", "[mail] stop_grace");
 }
 END_TEST
 
@@ -206,6 +231,7 @@ main(void)
 	tcase_add_test(tc, numbers);
 	tcase_add_test(tc, defaults_match_the_spec);
 	tcase_add_test(tc, a_full_file_loads);
+	tcase_add_test(tc, smtp_timeout_and_stop_grace);
 	tcase_add_test(tc, errors_name_section_and_key);
 	tcase_add_test(tc, secrets_never_appear_in_errors);
 	tcase_add_test(tc, missing_file);
