@@ -139,6 +139,14 @@ db_open(const char *path, int synchronous, int do_migrate, char *err, size_t err
 		sqlite3_close(db);
 		return NULL;
 	}
+	/* SQLite falls back to read-only when it may not write the file; the
+	 * daemon must write every event it acknowledges and every mail it
+	 * sends, so it refuses to start instead */
+	if (do_migrate && sqlite3_db_readonly(db, "main") == 1) {
+		snprintf(err, errlen, "%s: the database is read-only for this user", path);
+		sqlite3_close(db);
+		return NULL;
+	}
 	if (do_migrate && migrate(db, err, errlen) == -1) {
 		sqlite3_close(db);
 		return NULL;

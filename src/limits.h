@@ -10,10 +10,12 @@
 #define NPSD_PER_IP_CONNECTIONS    64        /* open connections per client address */
 #define NPSD_UNKNOWN_TOKEN_LIMIT   20        /* unknown-token requests per client per window */
 #define NPSD_UNKNOWN_TOKEN_WINDOW  60        /* seconds; then 429 until the window ends */
+#define NPSD_RATELIMIT_CLIENTS     16384     /* client addresses remembered; the oldest goes first */
 #define NPSD_MAX_FIELD             512       /* bytes of any text field of an event */
 #define NPSD_MAX_ID                254       /* bytes of ids (an e-mail address may be one) */
 #define NPSD_MAX_EMAIL             254       /* RFC 5321 path limit */
 #define NPSD_MAX_SECRETS           8         /* secrets per source (rotation) */
+#define NPSD_CONFIG_MAX_LINE       65536     /* bytes of one configuration line */
 #define NPSD_MAX_SOURCES           16
 #define NPSD_MAX_THREADS           64
 #define NPSD_MAX_MESSAGE           (256 * 1024) /* bytes of a built mail */
@@ -24,6 +26,7 @@
 #define NPSD_TOKEN_BYTES           16        /* 128 random bits */
 #define NPSD_TOKEN_CHARS           22        /* base64url of 16 bytes, unpadded */
 #define NPSD_WEBHOOK_TOLERANCE     300       /* seconds, Standard Webhooks */
+#define NPSD_CLOCK_SKEW            300       /* seconds a closed_at may lie ahead; later is clamped */
 #define NPSD_MAX_WEBHOOK_ID        256
 #define NPSD_MAX_SIGNATURE_HEADER  2048
 #define NPSD_BUSY_TIMEOUT_MS       5000
@@ -32,7 +35,10 @@
 #define NPSD_MAILER_IDLE_MS        1000      /* outbox poll when idle */
 #define NPSD_RETENTION_INTERVAL    3600      /* seconds between retention sweeps */
 #define NPSD_BACKOFF_MAX_SECONDS   (6 * 3600)
-#define NPSD_SMTP_TIMEOUT_SECONDS  60
+#define NPSD_SMTP_CONNECT_TIMEOUT  20        /* seconds to open the SMTP connection */
+#define NPSD_MAIL_LEASE_EXTRA      120       /* seconds a 'sending' mark outlives its worst case */
+#define NPSD_RECORD_RETRY_MAX_MS   30000     /* longest wait between tries to record a delivery */
+#define NPSD_STORAGE_BACKOFF_MAX   30        /* seconds the mailer idles while it cannot write */
 #define NPSD_SMTP_REPLY_TIMEOUT_DEFAULT 600  /* seconds, [mail] timeout: RFC 5321 4.5.3.2 DATA end */
 #define NPSD_SMTP_REPLY_TIMEOUT_MAX 3600     /* seconds, upper bound of [mail] timeout */
 #define NPSD_STOP_GRACE_DEFAULT    5         /* seconds, [mail] stop_grace */

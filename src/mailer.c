@@ -3,11 +3,17 @@
  * transaction; sent surveys past their expiry are closed; due outbox rows
  * go to the transport, retried with jittered exponential backoff on
  * temporary failure, given up at once on a 5xx. The outbox lives in SQLite,
- * so a crash (even kill -9) loses nothing that was queued. */
+ * so a crash (even kill -9) loses nothing that was queued. A row is marked
+ * 'sending' and committed before its message is handed over, and its
+ * result is recorded (retried until the database takes it) before the next
+ * row is touched: a database that cannot be written stops the sending, it
+ * never repeats it. Shutdown gives a delivery in flight [mail] stop_grace,
+ * then aborts it. */
 #include "autoconfig.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +23,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "db.h"
+#include "delivery.h"
 #include "limits.h"
 #include "log.h"
 #include "maildir.h"
@@ -28,7 +35,9 @@
 
 static pthread_mutex_t mailer_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t mailer_cond = PTHREAD_COND_INITIALIZER;
-static int mailer_stopping, mailer_woken, mailer_running;
+static int mailer_stopping, mailer_woken, mailer_running, mailer_done;
+static atomic_int mailer_abort;			/* ends an SMTP session at once */
+static atomic_int mailer_storage_failing;	/* the last write failed */
 static pthread_t mailer_thread;
 static const struct config *mcfg;
 static sqlite3 *mdb;
@@ -45,6 +54,36 @@ mailer_backoff(long long retry_min, int attempt, unsigned rnd)
 		wait = NPSD_BACKOFF_MAX_SECONDS;
 	/* jitter: somewhere between half and all of the wait */
 	return wait / 2 + (long long)(rnd % (unsigned)(wait - wait / 2 + 1));
+}
+
+/* One outbox row this thread has marked 'sending'. */
+struct outbox_claim {
+	long long	 id;
+	long long	 survey;	/* 0 for staff mail */
+	int		 attempts;	/* including this one */
+	int		 maybe_delivered;
+	char		 recipient[NPSD_MAX_EMAIL + 1];
+	char		*message;
+	size_t		 len;
+};
+
+static void
+outbox_claim_free(struct outbox_claim *c)
+{
+	if (c->message != NULL) {
+		crypto_wipe(c->message, c->len);
+		free(c->message);
+	}
+	c->message = NULL;
+}
+
+/* How long a 'sending' mark holds: the longest one delivery can take. */
+static long long
+mailer_lease(void)
+{
+	if (mcfg->transport == TRANSPORT_MAILDIR)
+		return NPSD_MAIL_LEASE_EXTRA;
+	return NPSD_SMTP_CONNECT_TIMEOUT + 8 * mcfg->smtp_timeout + NPSD_MAIL_LEASE_EXTRA;
 }
 
 static const char *
@@ -280,71 +319,117 @@ deliver(const char *to, const char *msg, size_t len, char *err, size_t errlen)
 	return smtp_send(smtp, mcfg->from_address, to, msg, len, err, errlen);
 }
 
-static int
-record_result(long long outbox_id, long long survey_id, int attempts,
-    enum transport_status status, const char *err, time_t now)
+static void
+storage_failing(const char *what, int rc, const char *msg)
 {
-	sqlite3_stmt *st = NULL;
+	if (!atomic_exchange(&mailer_storage_failing, 1))
+		log_warnx("mailer: database cannot be written (%s: %s); no new mail is "
+		    "sent until it can", what, msg != NULL && *msg != '\0' ? msg :
+		    sqlite3_errstr(rc));
+}
+
+static void
+storage_ok(void)
+{
+	if (atomic_exchange(&mailer_storage_failing, 0))
+		log_info("mailer: database writable again; sending resumes");
+}
+
+int
+mailer_storage_writable(void)
+{
+	return !atomic_load(&mailer_storage_failing);
+}
+
+/* One statement of a transaction; on failure keeps SQLite's message,
+ * which a rollback would reset. */
+static int
+step_done(sqlite3_stmt *st, char *msg, size_t msglen)
+{
+	int rc;
+
+	if (st == NULL) {
+		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
+		return SQLITE_ERROR;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Records what one attempt did, in one transaction: the outbox row leaves
+ * 'sending' and the survey moves as delivery_decide says. */
+static int
+record_result(const struct outbox_claim *c, enum transport_status status, const char *err,
+    time_t now, char *msg, size_t msglen)
+{
+	struct delivery_decision d = delivery_decide(status, c->attempts, mcfg->max_attempts,
+	    c->maybe_delivered);
+	sqlite3_stmt *st;
 	unsigned rnd = 0;
 	int rc;
 
-	if ((rc = db_begin(mdb)) != SQLITE_OK)
+	if ((rc = db_begin(mdb)) != SQLITE_OK) {
+		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
 		return rc;
-	if (status == TRANSPORT_SENT) {
-		st = db_prepare(mdb, "UPDATE outbox SET state = 'sent', message = '', attempts = ?, "
-		    "done_at = ?, last_error = NULL WHERE id = ?");
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int(st, 1, attempts);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, outbox_id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto fail;
-		sqlite3_finalize(st);
+	}
+	if (d.outbox == DELIVERY_OUTBOX_RETRY) {
+		crypto_random_bytes(&rnd, sizeof rnd);
+		st = db_prepare(mdb, "UPDATE outbox SET state = 'queued', lease_until = NULL, "
+		    "next_attempt_at = ?1, last_error = ?2, unknown_at = CASE WHEN ?3 THEN "
+		    "coalesce(unknown_at, ?4) ELSE unknown_at END WHERE id = ?5 AND state = 'sending'");
+		if (st != NULL) {
+			/* an attempt cut short by shutdown goes first at the next start */
+			sqlite3_bind_int64(st, 1, atomic_load(&mailer_abort) ? now :
+			    now + mailer_backoff(mcfg->retry_min, c->attempts, rnd));
+			sqlite3_bind_text(st, 2, err, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 3, status == TRANSPORT_UNKNOWN);
+			sqlite3_bind_int64(st, 4, now);
+			sqlite3_bind_int64(st, 5, c->id);
+		}
+	} else {
+		st = db_prepare(mdb, "UPDATE outbox SET state = ?1, message = '', lease_until = NULL, "
+		    "done_at = ?2, last_error = ?3 WHERE id = ?4 AND state = 'sending'");
+		if (st != NULL) {
+			sqlite3_bind_text(st, 1, d.outbox == DELIVERY_OUTBOX_SENT ? "sent" : "failed",
+			    -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, now);
+			if (d.outbox == DELIVERY_OUTBOX_SENT)
+				sqlite3_bind_null(st, 3);
+			else
+				sqlite3_bind_text(st, 3, err, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, c->id);
+		}
+	}
+	if ((rc = step_done(st, msg, msglen)) != SQLITE_OK)
+		goto fail;
+	if (d.survey == DELIVERY_SURVEY_SENT) {
 		st = db_prepare(mdb, "UPDATE surveys SET state = 'sent', sent_at = ?, expires_at = ? "
 		    "WHERE id = ? AND state = 'scheduled'");
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int64(st, 2, now + mcfg->expire);
-		sqlite3_bind_int64(st, 3, survey_id);
-	} else if (status == TRANSPORT_PERMFAIL || attempts >= mcfg->max_attempts) {
-		st = db_prepare(mdb, "UPDATE outbox SET state = 'failed', message = '', attempts = ?, "
-		    "done_at = ?, last_error = ? WHERE id = ?");
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int(st, 1, attempts);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_text(st, 3, err, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, outbox_id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto fail;
-		sqlite3_finalize(st);
+		if (st != NULL) {
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_int64(st, 2, now + mcfg->expire);
+			sqlite3_bind_int64(st, 3, c->survey);
+		}
+		rc = step_done(st, msg, msglen);
+	} else if (d.survey == DELIVERY_SURVEY_FAILED) {
 		st = db_prepare(mdb, "UPDATE surveys SET state = 'failed' WHERE id = ? AND "
 		    "state = 'scheduled'");
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, survey_id);
-	} else {
-		crypto_random_bytes(&rnd, sizeof rnd);
-		st = db_prepare(mdb, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, "
-		    "last_error = ? WHERE id = ? AND state = 'queued'");
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int(st, 1, attempts);
-		sqlite3_bind_int64(st, 2, now + mailer_backoff(mcfg->retry_min, attempts, rnd));
-		sqlite3_bind_text(st, 3, err, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, outbox_id);
+		if (st != NULL)
+			sqlite3_bind_int64(st, 1, c->survey);
+		rc = step_done(st, msg, msglen);
 	}
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (rc != SQLITE_OK)
 		goto fail;
-	sqlite3_finalize(st);
-	return db_commit(mdb);
+	if ((rc = db_commit(mdb)) != SQLITE_OK) {
+		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
+		goto fail;
+	}
+	return SQLITE_OK;
 fail:
-	rc = sqlite3_errcode(mdb);
-	sqlite3_finalize(st);
 	db_rollback(mdb);
-	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+	return rc;
 }
 
 static int
@@ -356,6 +441,120 @@ stopping(void)
 	s = mailer_stopping;
 	pthread_mutex_unlock(&mailer_lock);
 	return s;
+}
+
+/* Sleeps up to ms, or less when woken to stop. */
+static void
+pause_ms(long ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&mailer_lock);
+	if (!mailer_stopping)
+		pthread_cond_timedwait(&mailer_cond, &mailer_lock, &until);
+	pthread_mutex_unlock(&mailer_lock);
+	if (stopping()) {	/* the grace is short: look again soon, not at once */
+		struct timespec tick = { 0, 200 * 1000000L };
+
+		nanosleep(&tick, NULL);
+	}
+}
+
+/* The message went out (or may have): its result must be recorded, never
+ * the message sent again. Tries until the database takes it; at shutdown,
+ * until the grace ends, after which the row stays 'sending' and the next
+ * start sends it again under the same Message-ID. */
+static int
+record_until_done(const struct outbox_claim *c, enum transport_status status,
+    const char *err)
+{
+	long wait_ms = 250;
+	char msg[256] = "";
+
+	for (;;) {
+		int rc = record_result(c, status, err, time(NULL), msg, sizeof msg);
+
+		if (rc == SQLITE_OK) {
+			storage_ok();
+			return 0;
+		}
+		storage_failing("recording a delivery", rc, msg);
+		if (atomic_load(&mailer_abort)) {
+			log_warnx("mail %lld: result not recorded before shutdown; it will be "
+			    "sent again under the same Message-ID at the next start", c->id);
+			return -1;
+		}
+		pause_ms(wait_ms);
+		if (wait_ms < NPSD_RECORD_RETRY_MAX_MS)
+			wait_ms *= 2;
+	}
+}
+
+/* Marks one due row 'sending' with its attempt and a lease, and commits
+ * that before anything is handed to the transport. Returns 1 with the row
+ * in *c (message malloc'd), 0 when the row is no longer due, -1 when the
+ * database cannot be written. */
+static int
+claim(long long id, time_t now, struct outbox_claim *c)
+{
+	char msg[256] = "";
+	sqlite3_stmt *st;
+	int rc, got = 0;
+
+	memset(c, 0, sizeof *c);
+	if ((rc = db_begin(mdb)) != SQLITE_OK) {
+		storage_failing("claiming a mail", rc, sqlite3_errmsg(mdb));
+		return -1;
+	}
+	st = db_prepare(mdb, "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+	    "lease_until = ?1 WHERE id = ?2 AND state = 'queued' RETURNING recipient, message, "
+	    "attempts, coalesce(survey, 0), unknown_at IS NOT NULL");
+	if (st == NULL) {
+		rc = SQLITE_ERROR;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, (long long)now + mailer_lease());
+	sqlite3_bind_int64(st, 2, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+
+		c->id = id;
+		snprintf(c->recipient, sizeof c->recipient, "%s", col(st, 0));
+		c->attempts = sqlite3_column_int(st, 2);
+		c->survey = sqlite3_column_int64(st, 3);
+		c->maybe_delivered = sqlite3_column_int(st, 4);
+		c->len = len;
+		if ((c->message = malloc(len + 1)) == NULL) {
+			rc = SQLITE_NOMEM;
+			goto fail;
+		}
+		if (len > 0)
+			memcpy(c->message, sqlite3_column_blob(st, 1), len);
+		got = 1;
+		rc = sqlite3_step(st);
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = db_commit(mdb)) != SQLITE_OK)
+		goto fail;
+	storage_ok();
+	return got;
+fail:
+	snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(mdb));
+	sqlite3_finalize(st);
+	db_rollback(mdb);
+	outbox_claim_free(c);
+	storage_failing("claiming a mail", rc, msg);
+	return -1;
 }
 
 static int
@@ -377,50 +576,81 @@ send_due(time_t now)
 
 	for (int i = 0; i < n && !stopping(); i++) {
 		char err[512] = "";
+		struct outbox_claim c;
 		enum transport_status status;
-		long long survey_id;
-		int attempts;
+		int got = claim(ids[i], time(NULL), &c);
 
-		st = db_prepare(mdb, "SELECT recipient, message, attempts, survey FROM outbox "
-		    "WHERE id = ? AND state = 'queued'");
-		if (st == NULL)
-			break;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_ROW) {	/* cancelled meanwhile */
-			sqlite3_finalize(st);
+		if (got == -1)
+			return -1;
+		if (got == 0)	/* cancelled meanwhile */
 			continue;
-		}
-		attempts = sqlite3_column_int(st, 2) + 1;
-		survey_id = sqlite3_column_int64(st, 3);
-		status = deliver(col(st, 0), sqlite3_column_blob(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1), err, sizeof err);
-		sqlite3_finalize(st);
-		now = time(NULL);
+		status = deliver(c.recipient, c.message, c.len, err, sizeof err);
 		if (status == TRANSPORT_SENT) {
-			log_info("mail %lld delivered (attempt %d)", ids[i], attempts);
+			log_info("mail %lld delivered (attempt %d)", c.id, c.attempts);
 			sent++;
 		} else {
-			log_warnx("mail %lld attempt %d failed%s: %s", ids[i], attempts,
-			    status == TRANSPORT_PERMFAIL ? " permanently" : "", err);
+			log_warnx("mail %lld attempt %d %s: %s", c.id, c.attempts,
+			    status == TRANSPORT_PERMFAIL ? "failed permanently" :
+			    status == TRANSPORT_UNKNOWN ? "has an unknown outcome" : "failed", err);
 		}
-		if (record_result(ids[i], survey_id, attempts, status, err, now) != SQLITE_OK)
-			log_warnx("mailer: cannot record result of mail %lld: %s", ids[i],
-			    sqlite3_errmsg(mdb));
+		if (record_until_done(&c, status, err) == -1) {
+			outbox_claim_free(&c);
+			return -1;
+		}
+		outbox_claim_free(&c);
 	}
 	return sent;
+}
+
+/* Rows left 'sending' were being handed over when npsd stopped without
+ * recording the outcome (a crash, or a database that could not be
+ * written): the reader may have a copy, so they go out again first, from
+ * the stored message, under the same Message-ID. At start every such row
+ * is this instance's own (SQLite serves one npsd); while running, only a
+ * row whose lease has run out. */
+static void
+recover_sending(time_t now, int at_start)
+{
+	sqlite3_stmt *st;
+	int rc, n;
+
+	if (db_begin(mdb) != SQLITE_OK)
+		return;
+	st = db_prepare(mdb, "UPDATE outbox SET state = 'queued', lease_until = NULL, "
+	    "next_attempt_at = ?1, unknown_at = coalesce(unknown_at, ?1), "
+	    "last_error = 'interrupted while sending' WHERE state = 'sending' AND "
+	    "(?2 OR lease_until < ?1)");
+	if (st == NULL) {
+		db_rollback(mdb);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, at_start);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	n = sqlite3_changes(mdb);
+	if (rc != SQLITE_DONE || db_commit(mdb) != SQLITE_OK) {
+		db_rollback(mdb);
+		return;
+	}
+	if (n > 0)
+		log_warnx("mailer: %d mail(s) were being sent when npsd stopped; sending them "
+		    "again under the same Message-ID", n);
 }
 
 static void *
 mailer_main(void *arg)
 {
 	time_t last_sweep = 0;
+	long idle_ms = NPSD_MAILER_IDLE_MS;
 
 	(void)arg;
+	recover_sending(time(NULL), 1);
 	while (!stopping()) {
 		time_t now = time(NULL);
-		struct timespec until;
 		int busy;
 
+		recover_sending(now, 0);
 		busy = queue_due_surveys(now) > 0;
 		expire_surveys(now);
 		if (now - last_sweep >= NPSD_RETENTION_INTERVAL) {	/* at start, then hourly */
@@ -436,15 +666,29 @@ mailer_main(void *arg)
 		busy |= alert_mail_queue(mdb, mcfg, now) > 0;
 		busy |= send_due(now) > 0;
 
+		/* while the database cannot be written, look less and less often */
+		if (!mailer_storage_writable()) {
+			busy = 0;
+			if (idle_ms < NPSD_STORAGE_BACKOFF_MAX * 1000L)
+				idle_ms *= 2;
+		} else {
+			idle_ms = NPSD_MAILER_IDLE_MS;
+		}
 		pthread_mutex_lock(&mailer_lock);
 		if (!busy && !mailer_woken && !mailer_stopping) {
+			struct timespec until;
+
 			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += NPSD_MAILER_IDLE_MS / 1000;
+			until.tv_sec += idle_ms / 1000;
 			pthread_cond_timedwait(&mailer_cond, &mailer_lock, &until);
 		}
 		mailer_woken = 0;
 		pthread_mutex_unlock(&mailer_lock);
 	}
+	pthread_mutex_lock(&mailer_lock);
+	mailer_done = 1;
+	pthread_cond_broadcast(&mailer_cond);
+	pthread_mutex_unlock(&mailer_lock);
 	return NULL;
 }
 
@@ -489,13 +733,15 @@ mailer_start(const struct config *cfg)
 		char *password = read_password(cfg->password_file);
 		if (password == NULL)
 			return -1;
-		smtp = smtp_client_new(cfg, password);
+		smtp = smtp_client_new(cfg, password, &mailer_abort);
 		crypto_wipe(password, strlen(password));
 		free(password);
 		if (smtp == NULL)
 			return -1;
 	}
 	mailer_stopping = 0;
+	mailer_done = 0;
+	atomic_store(&mailer_abort, 0);
 	if (pthread_create(&mailer_thread, NULL, mailer_main, NULL) != 0)
 		return -1;
 	mailer_running = 1;
@@ -514,11 +760,23 @@ mailer_wake(void)
 void
 mailer_stop(void)
 {
+	struct timespec until;
+
 	if (!mailer_running)
 		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)mcfg->stop_grace;
 	pthread_mutex_lock(&mailer_lock);
 	mailer_stopping = 1;
-	pthread_cond_signal(&mailer_cond);
+	pthread_cond_broadcast(&mailer_cond);
+	while (!mailer_done && pthread_cond_timedwait(&mailer_cond, &mailer_lock,
+	    &until) != ETIMEDOUT)
+		;
+	if (!mailer_done) {
+		log_warnx("mailer: a delivery is still in flight after %llds; aborting it "
+		    "(it is sent again at the next start)", mcfg->stop_grace);
+		atomic_store(&mailer_abort, 1);
+	}
 	pthread_mutex_unlock(&mailer_lock);
 	pthread_join(mailer_thread, NULL);
 	smtp_client_free(smtp);

@@ -1,6 +1,7 @@
 /* metrics.c - owns GET /metrics: Prometheus text exposition of what the
  * database holds: webhook deliveries by source and outcome, surveys by
- * state, mail by kind and state with its attempts, the queue depth.
+ * state, mail by kind and state with its attempts, the queue depth,
+ * whether the mailer can write.
  * Counts only; no address, token or comment. */
 #include "autoconfig.h"
 
@@ -10,6 +11,7 @@
 #include "buf.h"
 #include "db.h"
 #include "http.h"
+#include "mailer.h"
 
 /* Label values are our own identifiers; escaped anyway. */
 static void
@@ -78,10 +80,14 @@ metrics_handle(struct request *req)
 	    "SELECT state, coalesce(sum(attempts), 0) FROM outbox GROUP BY 1 ORDER BY 1", state, 1);
 	rc |= family(db, &b, "npsd_mail_queue_depth", "gauge",
 	    "Messages waiting to be sent.",
-	    "SELECT count(*) FROM outbox WHERE state = 'queued'", NULL, 0);
+	    "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')", NULL, 0);
 	rc |= family(db, &b, "npsd_surveys_due", "gauge",
 	    "Surveys scheduled and not yet in the outbox.",
 	    "SELECT count(*) FROM surveys WHERE state = 'scheduled' AND queued = 0", NULL, 0);
+	buf_printf(&b, "# HELP npsd_mailer_storage_writable 1 while the mailer can record "
+	    "deliveries; 0 while its writes fail (it then sends nothing new).\n"
+	    "# TYPE npsd_mailer_storage_writable gauge\nnpsd_mailer_storage_writable %d\n",
+	    mailer_storage_writable());
 	if (rc != 0 || b.data == NULL) {
 		buf_free(&b);
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");

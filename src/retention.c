@@ -18,7 +18,7 @@ retention_sweep(sqlite3 *db, long long keep, time_t now)
 		"UPDATE answers SET comment = NULL WHERE answered_at < ?1 AND comment IS NOT NULL",
 		"UPDATE answer_versions SET comment = NULL WHERE at < ?1 AND comment IS NOT NULL",
 		"UPDATE outbox SET recipient = '', message = '' WHERE created_at < ?1 AND "
-		    "state <> 'queued' AND (recipient <> '' OR length(message) > 0)",
+		    "state NOT IN ('queued', 'sending') AND (recipient <> '' OR length(message) > 0)",
 	};
 	long long changed = 0;
 

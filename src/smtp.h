@@ -2,6 +2,7 @@
 #ifndef NPSD_SMTP_H
 #define NPSD_SMTP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -9,11 +10,16 @@
 
 struct smtp_client;
 
-struct smtp_client *smtp_client_new(const struct config *, const char *password);
+/* abort, when not NULL, is polled during a session; once set, the session
+ * ends within about a second. */
+struct smtp_client *smtp_client_new(const struct config *, const char *password,
+    const atomic_int *abort);
 void	smtp_client_free(struct smtp_client *);
 enum transport_status smtp_send(struct smtp_client *, const char *from, const char *to,
     const char *msg, size_t len, char *err, size_t errlen);
-/* SMTP reply code -> status: 5xx permanent, everything else temporary. */
-enum transport_status smtp_classify(int curl_ok, long reply_code);
+/* How a session ended -> status: success sent; a 5xx reply permanent, a
+ * 4xx temporary; no reply at all is unknown when the whole message had
+ * been handed over, else temporary. */
+enum transport_status smtp_classify(int curl_ok, long reply_code, int message_handed_over);
 
 #endif
