@@ -194,6 +194,20 @@ event_parse_time(const char *s, time_t *out)
 	return 0;
 }
 
+enum event_time
+event_check_closed_at(time_t *closed_at, time_t now, long long expire)
+{
+	long long t = (long long)*closed_at, n = (long long)now;
+
+	if (t > n + NPSD_CLOCK_SKEW) {
+		*closed_at = now;
+		return EVENT_TIME_CLAMPED;
+	}
+	if (expire > 0 && t < n - expire)
+		return EVENT_TIME_STALE;
+	return EVENT_TIME_OK;
+}
+
 void
 event_format_time(time_t t, char *out, size_t outlen)
 {

@@ -56,6 +56,12 @@ int	event_fail(struct event_error *, const char *field, const char *message);
 /* "nl", "nl-BE", "nl_NL" -> "nl". lenient also maps language names
  * ("Dutch", "English (US)") and yields "" for anything unknown. */
 int	event_language(const char *in, char out[8], int lenient);
+/* The intake rule for a close's time (README "Close times"): a closed_at
+ * more than NPSD_CLOCK_SKEW seconds after now is set to now (CLAMPED); one
+ * more than expire seconds before now is STALE (not surveyed, still
+ * counted); expire <= 0 never makes a close stale. */
+enum event_time { EVENT_TIME_OK = 0, EVENT_TIME_CLAMPED, EVENT_TIME_STALE };
+enum event_time event_check_closed_at(time_t *closed_at, time_t now, long long expire);
 /* RFC 3339 date-time -> epoch seconds. */
 int	event_parse_time(const char *s, time_t *out);
 void	event_format_time(time_t t, char *out, size_t outlen);

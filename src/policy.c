@@ -96,6 +96,7 @@ policy_load(struct policy *p, const struct config *cfg, char *err, size_t errlen
 
 	memset(p, 0, sizeof *p);
 	p->delay = cfg->delay;
+	p->expire = cfg->expire;
 	p->resurvey_after_reopen = cfg->resurvey_after_reopen;
 	p->cooldown = cfg->cooldown;
 	p->max_per_30d = cfg->max_per_30d;

@@ -12,6 +12,7 @@
 
 struct policy {
 	long long	 delay;
+	long long	 expire;		/* seconds; older closes are stale */
 	int		 resurvey_after_reopen;
 	long long	 cooldown;		/* seconds, 0 = none */
 	int		 max_per_30d;		/* 0 = no cap */

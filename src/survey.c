@@ -1,7 +1,8 @@
 /* survey.c - owns what a close or reopen event does to the database:
  * idempotent deliveries, one survey per (source, ticket, close), agent and
  * team frozen at close, the delay before sending, cancellation by reopen,
- * and the skip reasons. Runs inside the caller's transaction. */
+ * the rule for a close's time (clamped when ahead, stale when older than
+ * expire), and the skip reasons. Runs inside the caller's transaction. */
 #include "autoconfig.h"
 
 #include <ctype.h>
@@ -12,6 +13,7 @@
 
 #include "crypto.h"
 #include "db.h"
+#include "log.h"
 #include "survey.h"
 
 long long
@@ -127,7 +129,7 @@ record_close(sqlite3 *db, const char *source, const struct event *ev, time_t now
 
 static int
 intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
-    const struct event *ev, time_t now, struct intake_result *res)
+    const struct event *ev, int stale, time_t now, struct intake_result *res)
 {
 	char snow[24], sticket[24], sseq[24], ssend[24], sclosed[24], sself[24], hash[65];
 	char token[23], public_id[32];
@@ -170,6 +172,8 @@ intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
 		}
 	}
 	num(sticket, sizeof sticket, ticket);
+	if (stale)	/* recorded and counted above; too old to ask about */
+		return skip(res, "stale");
 
 	crypto_address_hash(ev->requester_email, hash);
 	rc = run(db, "SELECT count(*) FROM suppressions WHERE address_hash = ?", &n, 1, hash);
@@ -278,9 +282,16 @@ survey_intake(sqlite3 *db, const struct policy *pol, const char *source,
 	}
 	if (rc != SQLITE_OK)
 		return rc;
-	if (ev->type == EVENT_CLOSED)
-		rc = intake_closed(db, pol, source, ev, now, res);
-	else
+	if (ev->type == EVENT_CLOSED) {
+		/* every adapter's close passes here: one rule for its time */
+		struct event sane = *ev;
+		enum event_time t = event_check_closed_at(&sane.closed_at, now, pol->expire);
+
+		if (t == EVENT_TIME_CLAMPED)
+			log_info("hook %s: closed_at %llds ahead of the time received; clamped to it",
+			    source, (long long)ev->closed_at - (long long)now);
+		rc = intake_closed(db, pol, source, &sane, t == EVENT_TIME_STALE, now, res);
+	} else
 		rc = intake_reopened(db, source, ev, now, res);
 	if (rc != SQLITE_OK)
 		return rc;

@@ -1,5 +1,5 @@
 /* check_event.c - common event validation: required fields, types,
- * sizes, control characters, dates, languages. */
+ * sizes, control characters, dates, languages, the rule for close times. */
 #include "autoconfig.h"
 
 #include <check.h>
@@ -186,6 +186,42 @@ START_TEST(languages_and_times)
 }
 END_TEST
 
+START_TEST(close_times_are_kept_clamped_or_stale)
+{
+	const long long expire = 14 * 86400;
+	time_t t;
+
+	/* inside the clock skew: kept as sent */
+	t = NOW + NPSD_CLOCK_SKEW;
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_OK);
+	ck_assert_int_eq(t, NOW + NPSD_CLOCK_SKEW);
+	t = NOW - 3600;
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_OK);
+	ck_assert_int_eq(t, NOW - 3600);
+	/* further ahead: the time received */
+	t = NOW + NPSD_CLOCK_SKEW + 1;
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_CLAMPED);
+	ck_assert_int_eq(t, NOW);
+	ck_assert_int_eq(event_parse_time("2099-01-01T00:00:00Z", &t), 0);
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_CLAMPED);
+	ck_assert_int_eq(t, NOW);
+	ck_assert_int_eq(event_parse_time("9999-12-31T23:59:59Z", &t), 0);
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_CLAMPED);
+	ck_assert_int_eq(t, NOW);
+	/* exactly expire old is still surveyed; a second more is stale */
+	t = NOW - expire;
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_OK);
+	t = NOW - expire - 1;
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_STALE);
+	ck_assert_int_eq(t, NOW - expire - 1);
+	ck_assert_int_eq(event_parse_time("1970-01-01T00:00:00Z", &t), 0);
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, expire), EVENT_TIME_STALE);
+	/* no expire: nothing is stale */
+	t = 0;
+	ck_assert_int_eq(event_check_closed_at(&t, NOW, 0), EVENT_TIME_OK);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -200,6 +236,7 @@ main(void)
 	tcase_add_test(tc, header_injection_is_refused);
 	tcase_add_test(tc, oversized_fields_are_refused);
 	tcase_add_test(tc, languages_and_times);
+	tcase_add_test(tc, close_times_are_kept_clamped_or_stale);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
