@@ -1,14 +1,19 @@
-/* config.c - owns the INI configuration: embedded defaults, strict parsing
- * of every value, and error messages that name the section and the key. */
+/* config.c - owns the INI configuration: reading the file, embedded
+ * defaults, strict parsing of every value, the checks of the files and
+ * directories it names, and error messages that name the section and the
+ * key. The file is read here rather than by libinih because Debian's
+ * libinih stops at 200-byte lines, too short for rotated secrets or a
+ * list of exclusion patterns; the syntax accepted is inih's. */
 #include "autoconfig.h"
+
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <ini.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "crypto.h"
@@ -22,6 +27,7 @@ struct load_state {
 	char		*err;
 	size_t		 errlen;
 	int		 failed;
+	unsigned	 secret_seen;	/* bit i: sources[i] has a secret line */
 };
 
 int
@@ -546,13 +552,13 @@ parse_secrets(struct source_config *src, const char *value, const char **why)
 	return src->nsecrets > 0 ? 0 : -1;
 }
 
-static int
-parse_source(struct config *cfg, const char *name, const char *key, const char *value,
-    const char **why)
+/* The configured source NAME, created with its kind's defaults on first
+ * sight; NULL (and *why) for an unknown kind or one source too many. */
+static struct source_config *
+source_slot(struct config *cfg, const char *name, size_t *kindp, const char **why)
 {
-	struct source_config *src = NULL;
+	struct source_config *src;
 	size_t kind;
-	long long n;
 
 	for (kind = 0; kind < sizeof source_kinds / sizeof source_kinds[0]; kind++)
 		if (strcmp(name, source_kinds[kind].name) == 0)
@@ -560,25 +566,39 @@ parse_source(struct config *cfg, const char *name, const char *key, const char *
 	if (kind == sizeof source_kinds / sizeof source_kinds[0]) {
 		*why = "no such source (known: generic, zendesk, freshdesk, jira, zammad, glpi, "
 		    "znuny)";
-		return -1;
+		return NULL;
 	}
+	*kindp = kind;
 	for (int i = 0; i < cfg->nsources; i++)
 		if (strcmp(cfg->sources[i].name, name) == 0)
-			src = &cfg->sources[i];
-	if (src == NULL) {
-		if (cfg->nsources == NPSD_MAX_SOURCES) {
-			*why = "too many sources";
-			return -1;
-		}
-		src = &cfg->sources[cfg->nsources++];
-		memset(src, 0, sizeof *src);
-		snprintf(src->name, sizeof src->name, "%s", name);
-		snprintf(src->close_statuses, sizeof src->close_statuses, "%s",
-		    source_kinds[kind].close_statuses);
-		src->tolerance = source_kinds[kind].tolerance;
+			return &cfg->sources[i];
+	if (cfg->nsources == NPSD_MAX_SOURCES) {
+		*why = "too many sources";
+		return NULL;
 	}
-	if (strcmp(key, "secret") == 0)
+	src = &cfg->sources[cfg->nsources++];
+	memset(src, 0, sizeof *src);
+	snprintf(src->name, sizeof src->name, "%s", name);
+	snprintf(src->close_statuses, sizeof src->close_statuses, "%s",
+	    source_kinds[kind].close_statuses);
+	src->tolerance = source_kinds[kind].tolerance;
+	return src;
+}
+
+static int
+parse_source(struct load_state *st, const char *name, const char *key, const char *value,
+    const char **why)
+{
+	struct source_config *src;
+	size_t kind;
+	long long n;
+
+	if ((src = source_slot(st->cfg, name, &kind, why)) == NULL)
+		return -1;
+	if (strcmp(key, "secret") == 0) {
+		st->secret_seen |= 1u << (src - st->cfg->sources);
 		return parse_secrets(src, value, why);
+	}
 	if (strcmp(key, "close_statuses") == 0 && kind > 0) {
 		*why = "expected a comma separated list of status names, at most 255 bytes";
 		if (strlen(value) >= sizeof src->close_statuses || !no_controls(value))
@@ -625,7 +645,7 @@ config_ini_line(void *user, const char *section, const char *key, const char *va
 	else if (strcmp(section, "survey") == 0)
 		rc = parse_survey(cfg, key, value, &why);
 	else if (strncmp(section, "source.", 7) == 0)
-		rc = parse_source(cfg, section + 7, key, value, &why);
+		rc = parse_source(st, section + 7, key, value, &why);
 	else if (strcmp(section, "alerts") == 0) {
 		if (strcmp(key, "detractors") == 0) {
 			why = "expected yes or no";
@@ -683,24 +703,239 @@ transport_is_loopback(const char *url)
 	return 1;
 }
 
+/* Strips leading and trailing white space in place. */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Where an inline comment starts: a ';' after white space (inih's rule). */
+static char *
+comment_start(char *s)
+{
+	int was_space = 0;
+
+	for (; *s != '\0'; s++) {
+		if (was_space && *s == ';')
+			return s;
+		was_space = isspace((unsigned char)*s);
+	}
+	return s;
+}
+
+enum ini_line { INI_BLANK, INI_SECTION, INI_KEY, INI_BAD };
+
+/* Splits one line in place the way inih does: comments start with ; or #
+ * at the start of a line, or with ; after white space; "name = value" or
+ * "name: value". Indentation has no meaning. */
+static enum ini_line
+ini_split(char *line, char **name, char **value)
+{
+	char *s = trim(line), *end, *rest;
+
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return INI_BLANK;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL)
+			return INI_BAD;
+		rest = trim(end + 1);
+		if (*rest != '\0' && *rest != ';' && *rest != '#')
+			return INI_BAD;
+		*end = '\0';
+		*name = s + 1;
+		return INI_SECTION;
+	}
+	end = s + strcspn(s, "=:");
+	if (*end == '\0' || end == s)
+		return INI_BAD;
+	*end = '\0';
+	*name = trim(s);
+	*comment_start(end + 1) = '\0';
+	*value = trim(end + 1);
+	return INI_KEY;
+}
+
+/* Reads one line (its end not included) into buf of NPSD_CONFIG_MAX_LINE + 1
+ * bytes. 1: a line; 0: end of file; -1: *why says what is wrong with it. */
+static int
+read_line(FILE *f, char *buf, const char **why)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (c == '\0') {
+			*why = "contains a NUL byte";
+			return -1;
+		}
+		if (n == NPSD_CONFIG_MAX_LINE) {
+			*why = NULL;	/* too long */
+			return -1;
+		}
+		buf[n++] = (char)c;
+	}
+	if (ferror(f)) {
+		*why = strerror(errno);
+		return -1;
+	}
+	buf[n] = '\0';
+	return c == EOF && n == 0 ? 0 : 1;
+}
+
+/* One [section] line: a source section exists from its header on, so that
+ * a file cut off after "[source.NAME]" is an error, not a dropped source. */
+static int
+enter_section(struct load_state *st, const char *name)
+{
+	const char *known[] = { "server", "database", "mail", "survey", "alerts", "retention" };
+	const char *why = NULL;
+	size_t kind;
+
+	if (strncmp(name, "source.", 7) == 0) {
+		if (source_slot(st->cfg, name + 7, &kind, &why) != NULL)
+			return 0;
+		snprintf(st->err, st->errlen, "[%s]: %s", name, why);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(name, known[i]) == 0)
+			return 0;
+	snprintf(st->err, st->errlen, "[%.60s]: unknown section", name);
+	return -1;
+}
+
+/* The lines of f, each handed to config_ini_line; 0, or -1 with st->err. */
+static int
+read_lines(FILE *f, struct load_state *st, char *line)
+{
+	char section[128] = "", *name = NULL, *value = NULL, *s;
+	char msg[512];
+	const char *why;
+	int lineno = 0, items = 0, rc;
+
+	while ((rc = read_line(f, line, &why)) == 1) {
+		s = line;
+		if (++lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3;	/* a UTF-8 byte order mark */
+		switch (ini_split(s, &name, &value)) {
+		case INI_BLANK:
+			continue;
+		case INI_BAD:
+			snprintf(st->err, st->errlen, "line %d: not a section, key = value, or "
+			    "comment", lineno);
+			return -1;
+		case INI_SECTION:
+			if (strlen(name) >= sizeof section) {
+				snprintf(st->err, st->errlen, "line %d: section name too long",
+				    lineno);
+				return -1;
+			}
+			snprintf(section, sizeof section, "%s", name);
+			break;
+		case INI_KEY:
+			if (section[0] == '\0') {
+				snprintf(st->err, st->errlen, "line %d: %.60s: a key before any "
+				    "[section]", lineno, name);
+				return -1;
+			}
+			break;
+		}
+		items++;
+		if ((value == NULL ? enter_section(st, section) :
+		    (config_ini_line(st, section, name, value) == 0 ? -1 : 0)) == -1) {
+			snprintf(msg, sizeof msg, "%s", st->err);
+			snprintf(st->err, st->errlen, "line %d: %s", lineno, msg);
+			return -1;
+		}
+		value = NULL;
+	}
+	if (rc == -1 && why == NULL) {
+		snprintf(st->err, st->errlen, "line %d: longer than %d bytes", lineno + 1,
+		    NPSD_CONFIG_MAX_LINE);
+		return -1;
+	}
+	if (rc == -1) {
+		snprintf(st->err, st->errlen, "line %d: %s", lineno + 1, why);
+		return -1;
+	}
+	if (items == 0) {
+		snprintf(st->err, st->errlen, "no section and no key: an empty file is "
+		    "refused (npsd runs on its embedded defaults only when there is no file)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every source needs a secret line, empty to refuse every request. */
+static int
+check_secrets_given(struct load_state *st)
+{
+	for (int i = 0; i < st->cfg->nsources; i++)
+		if (!(st->secret_seen & (1u << i))) {
+			snprintf(st->err, st->errlen, "[source.%s] secret: missing (write "
+			    "\"secret =\" with no value to refuse every request)",
+			    st->cfg->sources[i].name);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+split_accept(const char *item, void *arg)
+{
+	(void)item;
+	(void)arg;
+	return 0;
+}
+
+/* The survey lists: each item must fit policy_split's item buffer. */
+static int
+check_list_items(const struct config *cfg, char *err, size_t errlen)
+{
+	const char *lists[] = { cfg->exclude, cfg->exclude_categories, cfg->exclude_teams };
+	const char *keys[] = { "exclude", "exclude_categories", "exclude_teams" };
+
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		if (policy_split(lists[i], split_accept, NULL) == -1) {
+			snprintf(err, errlen, "[survey] %s: an item is longer than 511 bytes",
+			    keys[i]);
+			return -1;
+		}
+	return 0;
+}
+
 int
 config_load(struct config *cfg, const char *file, char *err, size_t errlen)
 {
-	struct load_state st = { cfg, err, errlen, 0 };
+	struct load_state st = { cfg, err, errlen, 0, 0 };
+	char *line;
+	FILE *f;
 	int rc;
 
-	rc = ini_parse(file, config_ini_line, &st);
-	if (st.failed)
-		return -1;
-	if (rc == -1) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno ? errno : ENOENT));
+	if ((f = fopen(file, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
-	if (rc != 0) {
-		snprintf(err, errlen, "%s line %d: not a section, key = value, or comment",
-		    file, rc);
+	if ((line = malloc(NPSD_CONFIG_MAX_LINE + 1)) == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", file);
 		return -1;
 	}
+	rc = read_lines(f, &st, line);
+	crypto_wipe(line, NPSD_CONFIG_MAX_LINE + 1);	/* lines carry secrets */
+	free(line);
+	fclose(f);
+	if (rc == -1 || check_secrets_given(&st) == -1 ||
+	    check_list_items(cfg, err, errlen) == -1)
+		return -1;
 	{
 		struct policy pol;	/* the exclusion patterns must compile */
 		if (policy_load(&pol, cfg, err, errlen) == -1)
@@ -714,4 +949,203 @@ config_load(struct config *cfg, const char *file, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* The directory part of path: "." when it has none. */
+static void
+parent_dir(const char *path, char *out, size_t outlen)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(out, outlen, ".");
+	else if (slash == path)
+		snprintf(out, outlen, "/");
+	else
+		snprintf(out, outlen, "%.*s", (int)(slash - path), path);
+}
+
+/* 0 when dir is a directory this process may create files in. */
+static int
+writable_dir(const char *dir, const char **why)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) == -1) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		*why = "not a directory";
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK) == -1) {
+		*why = strerror(errno);
+		return -1;
+	}
+	return 0;
+}
+
+/* SQLite creates the database and its -wal and -shm files next to it. */
+static int
+check_database(const struct config *cfg, char *err, size_t errlen)
+{
+	char dir[4096];
+	const char *why;
+	struct stat sb;
+
+	parent_dir(cfg->db_path, dir, sizeof dir);
+	if (writable_dir(dir, &why) == -1) {
+		snprintf(err, errlen, "[database] path = \"%.200s\": directory %.200s: %s",
+		    cfg->db_path, dir, why);
+		return -1;
+	}
+	if (stat(cfg->db_path, &sb) == 0 &&
+	    (!S_ISREG(sb.st_mode) || access(cfg->db_path, R_OK | W_OK) == -1)) {
+		snprintf(err, errlen, "[database] path = \"%.200s\": %s", cfg->db_path,
+		    S_ISREG(sb.st_mode) ? strerror(errno) : "not a regular file");
+		return -1;
+	}
+	return 0;
+}
+
+/* The maildir and its tmp, new and cur exist and are writable, or the
+ * nearest existing ancestor is, so that the mailer can create them. */
+static int
+check_maildir(const struct config *cfg, char *err, size_t errlen)
+{
+	const char *subs[] = { "tmp", "new", "cur" };
+	char path[4096];
+	const char *why;
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s", cfg->transport_target);
+	if (stat(path, &sb) == 0) {
+		for (size_t i = 0; i <= 3; i++) {
+			if (i > 0)
+				snprintf(path, sizeof path, "%s/%s", cfg->transport_target,
+				    subs[i - 1]);
+			if ((i == 0 || stat(path, &sb) == 0) && writable_dir(path, &why) == -1)
+				goto fail;
+		}
+		return 0;
+	}
+	while (stat(path, &sb) == -1) {
+		if (errno != ENOENT) {
+			why = strerror(errno);
+			goto fail;
+		}
+		if (strcmp(path, ".") == 0 || strcmp(path, "/") == 0)
+			break;
+		{
+			char up[4096];
+			parent_dir(path, up, sizeof up);
+			snprintf(path, sizeof path, "%s", up);
+		}
+	}
+	if (writable_dir(path, &why) == 0)
+		return 0;
+fail:
+	snprintf(err, errlen, "[mail] transport = \"maildir:%.200s\": %.200s: %s",
+	    cfg->transport_target, path, why);
+	return -1;
+}
+
+/* The mailer reads the first line of the file (at most 511 bytes) as the
+ * SMTP password when it starts; an error then would come too late. */
+static int
+check_password_file(const struct config *cfg, char *err, size_t errlen)
+{
+	char line[1024] = "";	/* stays empty when the file is */
+	const char *why = NULL;
+	struct stat sb;
+	size_t n;
+	FILE *f;
+
+	if (cfg->transport == TRANSPORT_MAILDIR || cfg->password_file[0] == '\0')
+		return 0;
+	if ((f = fopen(cfg->password_file, "r")) == NULL)
+		why = strerror(errno);
+	else if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode))
+		why = "not a regular file";
+	else if (fgets(line, sizeof line, f) == NULL && ferror(f))
+		why = strerror(errno);
+	else {
+		n = strcspn(line, "\r\n");
+		if (n == 0)
+			why = "the first line (the password) is empty";
+		else if (n > 511)
+			why = "the first line (the password) is longer than 511 bytes";
+		crypto_wipe(line, sizeof line);
+	}
+	if (f != NULL)
+		fclose(f);
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "[mail] password_file = \"%.200s\": %s", cfg->password_file, why);
+	return -1;
+}
+
+int
+config_check_files(const struct config *cfg, char *err, size_t errlen)
+{
+	if (check_database(cfg, err, errlen) == -1)
+		return -1;
+	if (cfg->transport == TRANSPORT_MAILDIR && check_maildir(cfg, err, errlen) == -1)
+		return -1;
+	return check_password_file(cfg, err, errlen);
+}
+
+static void
+note_change(char *out, size_t outlen, int changed, const char *key)
+{
+	size_t used = strlen(out);
+
+	if (!changed || used >= outlen)
+		return;
+	snprintf(out + used, outlen - used, "%s%s", used > 0 ? ", " : "", key);
+}
+
+int
+config_restart_keys(const struct config *a, const struct config *b, char *out,
+    size_t outlen)
+{
+#define DIFF_STR(field) (strcmp(a->field, b->field) != 0)
+#define DIFF(field) (a->field != b->field)
+	if (outlen == 0)
+		return 0;
+	out[0] = '\0';
+	note_change(out, outlen, DIFF_STR(listen_host) || DIFF(listen_port), "[server] listen");
+	note_change(out, outlen, DIFF_STR(public_url), "[server] public_url");
+	note_change(out, outlen, DIFF(threads), "[server] threads");
+	note_change(out, outlen, DIFF(max_body), "[server] max_body");
+	note_change(out, outlen, DIFF_STR(db_path), "[database] path");
+	note_change(out, outlen, DIFF(synchronous), "[database] synchronous");
+	note_change(out, outlen, DIFF(transport) || DIFF_STR(transport_target),
+	    "[mail] transport");
+	note_change(out, outlen, DIFF(starttls_required), "[mail] starttls");
+	note_change(out, outlen, DIFF_STR(from), "[mail] from");
+	note_change(out, outlen, DIFF_STR(username), "[mail] username");
+	note_change(out, outlen, DIFF_STR(password_file), "[mail] password_file");
+	note_change(out, outlen, DIFF(max_attempts), "[mail] max_attempts");
+	note_change(out, outlen, DIFF(retry_min), "[mail] retry_min");
+	note_change(out, outlen, DIFF(smtp_timeout), "[mail] timeout");
+	note_change(out, outlen, DIFF(stop_grace), "[mail] stop_grace");
+	note_change(out, outlen, DIFF(delay), "[survey] delay");
+	note_change(out, outlen, DIFF(expire), "[survey] expire");
+	note_change(out, outlen, DIFF(reminder), "[survey] reminder");
+	note_change(out, outlen, DIFF(cooldown), "[survey] cooldown");
+	note_change(out, outlen, DIFF(max_per_30d), "[survey] max_per_30d");
+	note_change(out, outlen, DIFF(sample), "[survey] sample");
+	note_change(out, outlen, DIFF(resurvey_after_reopen), "[survey] resurvey_after_reopen");
+	note_change(out, outlen, DIFF_STR(send_window), "[survey] send_window");
+	note_change(out, outlen, DIFF_STR(exclude), "[survey] exclude");
+	note_change(out, outlen, DIFF_STR(exclude_categories), "[survey] exclude_categories");
+	note_change(out, outlen, DIFF_STR(exclude_teams), "[survey] exclude_teams");
+	note_change(out, outlen, DIFF_STR(default_language), "[survey] default_language");
+	note_change(out, outlen, DIFF(alert_detractors), "[alerts] detractors");
+	note_change(out, outlen, DIFF(personal_data), "[retention] personal_data");
+#undef DIFF_STR
+#undef DIFF
+	return out[0] != '\0';
 }

@@ -66,10 +66,20 @@ extern pthread_rwlock_t config_reload_lock;
 
 /* Fills cfg with the embedded defaults. */
 void	config_defaults(struct config *cfg);
-/* Loads FILE over the defaults. On error returns -1 and writes a message
- * naming section and key (or the line) into err. */
+/* Loads FILE over the defaults: lines of up to NPSD_CONFIG_MAX_LINE bytes,
+ * every [source.NAME] with a secret line, the patterns compiled. On error
+ * returns -1 and writes a message naming the line, section and key into err. */
 int	config_load(struct config *cfg, const char *file, char *err, size_t errlen);
 void	config_free(struct config *cfg);
+/* The files and directories cfg names, as the daemon will use them: the
+ * database's directory writable, a maildir creatable, the SMTP password
+ * file readable. -1 with a message naming section and key. */
+int	config_check_files(const struct config *cfg, char *err, size_t errlen);
+/* Lists in out, comma separated, the keys that differ between running
+ * and fresh and that only a restart applies (all but [source.*] and
+ * [survey] templates). Returns 1 when there is any. */
+int	config_restart_keys(const struct config *running, const struct config *fresh,
+    char *out, size_t outlen);
 const struct source_config *config_source(const struct config *, const char *name);
 
 /* "90s", "30m", "12h", "14d" or "0" -> seconds. -1 on anything else. */

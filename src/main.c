@@ -32,60 +32,81 @@ usage(void)
 	fprintf(stderr, "usage: npsd [-fnv] [-c FILE]\n"
 	    "  -c FILE  configuration file (default %s)\n"
 	    "  -f       stay in the foreground and log to stderr\n"
-	    "  -n       check the configuration and templates, then exit\n"
+	    "  -n       check the configuration, the files it names and the templates,\n"
+	    "           then exit\n"
 	    "  -v       log more (debug lines)\n", SYSCONFDIR "/npsd.conf");
 	exit(EXIT_USAGE);
 }
 
+/* Everything -n checks, the same at start-up and on SIGHUP: the file (or
+ * the embedded defaults when it is optional and absent), the files and
+ * directories it names, then the templates, which become the loaded set
+ * only when every check passed. -1 with cfg freed and err set. */
 static int
-load(struct config *cfg, const char *file, int explicit_file)
+check_all(struct config *cfg, const char *file, int required, char *err, size_t errlen)
 {
-	char err[512];
+	char msg[512];
 
 	config_defaults(cfg);
-	if (!explicit_file && access(file, F_OK) == -1 && errno == ENOENT)
-		return 0;	/* no file at the default place: embedded defaults */
-	if (config_load(cfg, file, err, sizeof err) == -1) {
-		fprintf(stderr, "npsd: %s: %s\n", file, err);
-		config_free(cfg);
-		return -1;
+	if (!required && access(file, F_OK) == -1 && errno == ENOENT)
+		;	/* no file at the default place: embedded defaults */
+	else if (config_load(cfg, file, msg, sizeof msg) == -1) {
+		snprintf(err, errlen, "%s: %s", file, msg);
+		goto fail;
+	}
+	if (config_check_files(cfg, msg, sizeof msg) == -1) {
+		snprintf(err, errlen, "%s: %s", file, msg);
+		goto fail;
+	}
+	if (templates_load(cfg->templates, msg, sizeof msg) == -1) {
+		snprintf(err, errlen, "%s: [survey] templates: %s", file, msg);
+		goto fail;
 	}
 	return 0;
+fail:
+	config_free(cfg);
+	return -1;
 }
 
+/* SIGHUP: all or nothing. Secrets and templates change only when the new
+ * file passes every check of -n; changed keys that need a restart are
+ * named and keep their running values. */
 static void
-reload(struct config *cfg, const char *file)
+reload(struct config *cfg, const char *file, int required)
 {
 	struct config fresh;
-	char err[512];
+	char err[1024], keys[1024];
+	char *swap;
 
-	config_defaults(&fresh);
-	if (config_load(&fresh, file, err, sizeof err) == -1) {
-		log_warnx("reload: %s: %s; keeping the running configuration", file, err);
-		config_free(&fresh);
+	if (check_all(&fresh, file, required, err, sizeof err) == -1) {
+		log_warnx("reload refused, nothing changed: %s", err);
 		return;
 	}
+	if (config_restart_keys(cfg, &fresh, keys, sizeof keys))
+		log_warnx("reload: changed, but only a restart applies them (running values "
+		    "kept): %s", keys);
 	pthread_rwlock_wrlock(&config_reload_lock);
 	memcpy(cfg->sources, fresh.sources, sizeof cfg->sources);
 	cfg->nsources = fresh.nsources;
 	pthread_rwlock_unlock(&config_reload_lock);
+	swap = cfg->templates;		/* read by this thread only */
+	cfg->templates = fresh.templates;
+	fresh.templates = swap;
+	log_info("reloaded: %d source%s, templates from %s", cfg->nsources,
+	    cfg->nsources == 1 ? "" : "s", cfg->templates);
 	config_free(&fresh);
-	if (templates_load(cfg->templates, err, sizeof err) == -1)
-		log_warnx("reload: [survey] templates: %s; keeping the loaded templates", err);
-	else
-		log_info("reloaded secrets and templates");
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *file = SYSCONFDIR "/npsd.conf";
-	int explicit_file = 0, check_only = 0, foreground = 0, ch, sig;
+	int explicit_file = 0, file_required, check_only = 0, foreground = 0, ch, sig;
 	struct policy policy;
 	struct config cfg;
 	unsigned port = 0;
 	sigset_t signals;
-	char err[512];
+	char err[1024];
 	sqlite3 *db;
 
 	while ((ch = getopt(argc, argv, "c:fnvh")) != -1) {
@@ -109,11 +130,10 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (load(&cfg, file, explicit_file) == -1)
-		return EXIT_CONFIG;
-	if (templates_load(cfg.templates, err, sizeof err) == -1) {
-		fprintf(stderr, "npsd: [survey] templates: %s\n", err);
-		config_free(&cfg);
+	/* a file npsd started from stays required: deleting it is no reload */
+	file_required = explicit_file || access(file, F_OK) == 0;
+	if (check_all(&cfg, file, file_required, err, sizeof err) == -1) {
+		fprintf(stderr, "npsd: %s\n", err);
 		return EXIT_CONFIG;
 	}
 	if (check_only) {
@@ -157,8 +177,12 @@ main(int argc, char **argv)
 	if (intake_start(cfg.db_path, cfg.synchronous, &policy, mailer_wake) == -1)
 		fatalx("[database] path: the intake writer cannot start");
 	if (http_start(&cfg, &port) == -1) {
-		mailer_stop();
 		intake_stop();
+		mailer_stop();
+		policy_free(&policy);
+		templates_free();
+		config_free(&cfg);
+		curl_global_cleanup();
 		return EXIT_RUNTIME;
 	}
 	log_info("listening on %s:%u, public_url %s, database %s", cfg.listen_host, port,
@@ -168,7 +192,7 @@ main(int argc, char **argv)
 		if (sigwait(&signals, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			reload(&cfg, file);
+			reload(&cfg, file, file_required);
 			continue;
 		}
 		break;
