@@ -4,9 +4,14 @@
 Writes every accepted message to DIR/NNNN.eml and every DATA attempt's
 Message-ID to DIR/attempts.log. Can refuse the first N messages with a 4xx
 (--tempfail N), and refuses recipients starting with "reject" with a 550.
-Listens on 127.0.0.1 only; writes the port it got to --port-file.
+Faults on demand: --data-delay S stores the message, then waits S seconds
+before its final reply (for the first --data-delay-count messages, default
+all); --mail-delay S stalls S seconds before answering MAIL FROM, after
+logging it to DIR/mail.log. Listens on 127.0.0.1 only; writes the port it
+got to --port-file.
 """
 import argparse
+import asyncio
 import os
 import signal
 import socket
@@ -18,11 +23,24 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, directory, tempfail):
+    def __init__(self, directory, tempfail, data_delay=0.0, data_delay_count=-1,
+                 mail_delay=0.0):
         self.directory = directory
         self.tempfail = tempfail
+        self.data_delay = data_delay
+        self.data_delay_count = data_delay_count
+        self.mail_delay = mail_delay
         self.count = 0
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        with open(os.path.join(self.directory, "mail.log"), "a") as log:
+            log.write(address + "\n")
+        if self.mail_delay > 0:
+            await asyncio.sleep(self.mail_delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower().startswith("reject"):
@@ -48,6 +66,13 @@ class Sink:
             with open(name + ".tmp", "wb") as out:
                 out.write(content)
             os.rename(name + ".tmp", name)
+            delay = 0.0
+            if self.data_delay > 0 and self.data_delay_count != 0:
+                delay = self.data_delay
+                if self.data_delay_count > 0:
+                    self.data_delay_count -= 1
+        if delay > 0:
+            await asyncio.sleep(delay)
         return "250 2.0.0 queued"
 
 
@@ -63,10 +88,14 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tempfail", type=int, default=0)
+    ap.add_argument("--data-delay", type=float, default=0.0)
+    ap.add_argument("--data-delay-count", type=int, default=-1)
+    ap.add_argument("--mail-delay", type=float, default=0.0)
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     port = args.port or free_port()
-    controller = Controller(Sink(args.dir, args.tempfail), hostname="127.0.0.1", port=port,
+    controller = Controller(Sink(args.dir, args.tempfail, args.data_delay,
+                                 args.data_delay_count, args.mail_delay), hostname="127.0.0.1", port=port,
                             data_size_limit=1024 * 1024)
     controller.start()
     with open(args.port_file + ".tmp", "w") as f:
