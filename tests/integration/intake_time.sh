@@ -77,6 +77,7 @@ check "to be sent at once, not in the past" 1 \
 close STALE-2 old@example.net 1970-01-01T00:00:00Z
 check "a close in 1970 is stale" "200 stale" "$STATUS $(json_field "$RESPONSE" reason)"
 stop_npsd
+check "npsd stops cleanly" 0 "$?"
 
 # --- the clamped survey is mailed now, so its cooldown ends on time
 write_config "$WORK/send.conf" '[mail]' "transport = maildir:$WORK/mail" \
@@ -96,5 +97,6 @@ sql "UPDATE surveys SET sent_at = sent_at - 30 * 86400 - 1 WHERE ticket_id = 'FU
 close FUT-5 later@example.net "$(iso "$(now)")"
 check "30 days after that mail it is surveyed again" "202 scheduled" "$(result)"
 stop_npsd
+check "npsd stops cleanly again" 0 "$?"
 
 finish

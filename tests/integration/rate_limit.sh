@@ -44,5 +44,7 @@ check "and 127.0.10.189 gets 429" 429 "$(guess 127.0.10.189)"
 curl -s -D "$WORK/h429" -o /dev/null --interface 127.0.10.189 "$BASE/s/$UNKNOWN"
 check_contains "with Retry-After" "Retry-After:" "$(cat "$WORK/h429")"
 check "127.0.0.1 is still held back" 429 "$(guess 127.0.0.1)"
+stop_npsd
+check "npsd stops cleanly" 0 "$?"
 
 finish
