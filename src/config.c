@@ -133,7 +133,7 @@ config_parse_mailbox(const char *s, char **name, char **address)
 	char *n, *a;
 	size_t nl, al;
 
-	if (strpbrk(s, "\r\n") != NULL)
+	if (message_has_controls(s))	/* the display name goes into From: */
 		return -1;
 	if (lt == NULL) {
 		nl = 0;

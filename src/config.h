@@ -89,7 +89,8 @@ int	config_parse_number(const char *s, long long min, long long max, long long *
 int	config_parse_bool(const char *s, int *out);
 /* "host:port" or "[v6]:port". */
 int	config_parse_listen(const char *s, char *host, size_t hostlen, unsigned *port);
-/* "Name <a@b>" or "a@b". Returns -1 on CR/LF or a malformed address. */
+/* "Name <a@b>" or "a@b". Returns -1 on a control character or a
+ * malformed address. */
 int	config_parse_mailbox(const char *s, char **name, char **address);
 /* Standard Webhooks "whsec_<base64>" -> key bytes. */
 int	config_parse_whsec(const char *s, struct secret *out);
