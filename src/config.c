@@ -777,6 +777,8 @@ read_line(FILE *f, char *buf, const char **why)
 			return -1;
 		}
 		if (n == NPSD_CONFIG_MAX_LINE) {
+			if (c == '\r' && (c = getc(f)) == '\n')
+				break;	/* a CRLF line end is not counted either */
 			*why = NULL;	/* too long */
 			return -1;
 		}

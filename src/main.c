@@ -45,21 +45,22 @@ usage(void)
 static int
 check_all(struct config *cfg, const char *file, int required, char *err, size_t errlen)
 {
+	const char *origin = file;
 	char msg[512];
 
 	config_defaults(cfg);
 	if (!required && access(file, F_OK) == -1 && errno == ENOENT)
-		;	/* no file at the default place: embedded defaults */
+		origin = "embedded defaults";	/* no file at the default place */
 	else if (config_load(cfg, file, msg, sizeof msg) == -1) {
 		snprintf(err, errlen, "%s: %s", file, msg);
 		goto fail;
 	}
 	if (config_check_files(cfg, msg, sizeof msg) == -1) {
-		snprintf(err, errlen, "%s: %s", file, msg);
+		snprintf(err, errlen, "%s: %s", origin, msg);
 		goto fail;
 	}
 	if (templates_load(cfg->templates, msg, sizeof msg) == -1) {
-		snprintf(err, errlen, "%s: [survey] templates: %s", file, msg);
+		snprintf(err, errlen, "%s: [survey] templates: %s", origin, msg);
 		goto fail;
 	}
 	return 0;

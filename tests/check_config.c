@@ -319,6 +319,9 @@ START_TEST(the_line_limit)
 	memcpy(text + n, "\n", 2);
 	ck_assert_int_eq(load_text(text, &cfg, err, sizeof err), 0);
 	config_free(&cfg);
+	memcpy(text + n, "\r\n", 3);
+	ck_assert_int_eq(load_text(text, &cfg, err, sizeof err), 0);
+	config_free(&cfg);
 	/* one byte more is an error naming the line */
 	memcpy(text + n, " \n", 3);
 	expect_error(text, "line 2: longer than 65536 bytes");
