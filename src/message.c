@@ -126,6 +126,8 @@ message_encode_phrase(struct buf *b, const char *s, size_t used)
 		return -1;
 	if (len == 0)
 		return 0;
+	if (strstr(s, "=?") != NULL)	/* text a reader would decode: encode it */
+		return encode_words(b, s, used);
 	for (const char *p = s; *p != '\0'; p++)
 		if (!is_atext((unsigned char)*p) && *p != ' ')
 			atoms = 0;

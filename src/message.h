@@ -24,7 +24,8 @@ int	message_address_valid(const char *s);
 /* 1 when s holds CR, LF or any other C0 control other than TAB. */
 int	message_has_controls(const char *s);
 /* Appends a display name or unstructured text safe for a header: atoms as
- * they are, else a quoted-string, else RFC 2047 B encoded-words. */
+ * they are, else a quoted-string, else RFC 2047 B encoded-words (always
+ * those when the text holds "=?", which a reader would decode). */
 int	message_encode_phrase(struct buf *, const char *text, size_t used);
 int	message_encode_unstructured(struct buf *, const char *text, size_t used);
 /* Quoted-printable body, CRLF line ends, lines within 76 characters. */
