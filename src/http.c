@@ -4,16 +4,20 @@
  * response helpers with their security headers, and a graceful stop. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "http.h"
+#include "http_guard.h"
 #include "limits.h"
 #include "log.h"
 
@@ -40,6 +44,8 @@ common_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 }
 
+/* Every 503 says when to come back; a request whose framing could not be
+ * trusted ends its connection. */
 static enum MHD_Result
 queue(struct request *req, unsigned status, struct MHD_Response *r)
 {
@@ -48,35 +54,42 @@ queue(struct request *req, unsigned status, struct MHD_Response *r)
 	if (r == NULL)
 		return MHD_NO;
 	common_headers(r);
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
+	    MHD_get_response_header(r, "Retry-After") == NULL) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", NPSD_RETRY_AFTER_SECONDS);
+		MHD_add_response_header(r, "Retry-After", retry);
+	}
+	if (req->close_connection)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(req->conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-enum MHD_Result
-http_json(struct request *req, unsigned status, json_t *obj)
+/* Steals obj. */
+static struct MHD_Response *
+json_response(json_t *obj)
 {
 	struct MHD_Response *r;
 	char *text = json_dumps(obj, JSON_COMPACT);
-	size_t len;
 
 	json_decref(obj);
 	if (text == NULL)
-		return MHD_NO;
-	len = strlen(text);
-	text[len] = '\0';
-	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+		return NULL;
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		free(text);
-		return MHD_NO;
+		return NULL;
 	}
 	MHD_add_response_header(r, "Content-Type", "application/json");
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE) {
-		char retry[16];
-		snprintf(retry, sizeof retry, "%d", NPSD_RETRY_AFTER_SECONDS);
-		MHD_add_response_header(r, "Retry-After", retry);
-	}
-	return queue(req, status, r);
+	return r;
+}
+
+enum MHD_Result
+http_json(struct request *req, unsigned status, json_t *obj)
+{
+	return queue(req, status, json_response(obj));
 }
 
 enum MHD_Result
@@ -85,23 +98,25 @@ http_error(struct request *req, unsigned status, const char *error, const char *
 	return http_json(req, status, json_pack("{s:s, s:s}", "error", error, "message", message));
 }
 
+static enum MHD_Result
+method_not_allowed(struct request *req, const char *allow)
+{
+	struct MHD_Response *r = json_response(json_pack("{s:s, s:s}", "error",
+	    "method_not_allowed", "message", "this method is not allowed on this path"));
+
+	if (r != NULL)
+		MHD_add_response_header(r, "Allow", allow);
+	return queue(req, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+}
+
 enum MHD_Result
 http_unauthorized(struct request *req, const char *message)
 {
-	struct MHD_Response *r;
-	json_t *o = json_pack("{s:s, s:s}", "error", "unauthorized", "message", message);
-	char *text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	struct MHD_Response *r = json_response(json_pack("{s:s, s:s}", "error", "unauthorized",
+	    "message", message));
 
-	json_decref(o);
-	if (text == NULL)
-		return MHD_NO;
-	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(text);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"npsd\"");
+	if (r != NULL)
+		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"npsd\"");
 	return queue(req, MHD_HTTP_UNAUTHORIZED, r);
 }
 
@@ -263,19 +278,73 @@ cross_site(struct request *req)
 	return strlen(origin) != len || strncasecmp(origin, base, len) != 0;
 }
 
+struct framing {
+	int		 transfer_encodings, chunked, content_lengths, lengths_differ;
+	const char	*length;
+};
+
+static enum MHD_Result
+count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (value == NULL)
+		value = "";
+	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->transfer_encodings++;
+		f->chunked = strcasecmp(value, "chunked") == 0;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->content_lengths++ > 0 && strcmp(value, f->length) != 0)
+			f->lengths_differ = 1;
+		f->length = value;
+	}
+	return MHD_YES;
+}
+
+/* Requests whose body cannot be delimited with certainty (RFC 9112
+ * section 6.3) are answered at once and their connection closed: what
+ * follows on it could be read as another request. Returns 1 when answered. */
+static int
+bad_framing(struct request *req, enum MHD_Result *ret)
+{
+	struct framing f = { 0, 0, 0, 0, NULL };
+
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, count_framing, &f);
+	if (f.transfer_encodings == 0 && !f.lengths_differ)
+		return 0;
+	req->close_connection = 1;
+	if (f.transfer_encodings > 1 || (f.transfer_encodings == 1 && !f.chunked))
+		*ret = http_error(req, MHD_HTTP_NOT_IMPLEMENTED, "not_implemented",
+		    "the only Transfer-Encoding understood is chunked");
+	else if (f.content_lengths > 0 && f.transfer_encodings > 0)
+		*ret = http_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
+		    "Content-Length and Transfer-Encoding cannot be sent together");
+	else if (f.lengths_differ)
+		*ret = http_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
+		    "Content-Length is given more than once");
+	else
+		return req->close_connection = 0;
+	return 1;
+}
+
 static enum MHD_Result
 first_call(struct request *req, const char *url, const char *method)
 {
 	const char *length;
+	char allow[64];
 	long long limit;
-	int mismatch;
 	enum MHD_Result ret;
 
-	req->route = routes_find(method, url, &mismatch);
+	if (bad_framing(req, &ret))
+		return ret;
+	if (req->target_nul)
+		return http_error(req, MHD_HTTP_BAD_REQUEST, "bad_request",
+		    "the request target contains a NUL byte (%00)");
+	req->route = routes_find(method, url, allow, sizeof allow);
 	if (req->route == NULL) {
-		if (mismatch)
-			return http_error(req, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-			    "this method is not allowed on this path");
+		if (allow[0] != '\0')
+			return method_not_allowed(req, allow);
 		return http_error(req, MHD_HTTP_NOT_FOUND, "not_found", "no such path");
 	}
 	req->arg = url + strlen(req->route->prefix);
@@ -309,6 +378,62 @@ first_call(struct request *req, const char *url, const char *method)
 	return MHD_YES;
 }
 
+int
+http_form_wellformed(const char *body, size_t len)
+{
+	int equals = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)body[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return 0;
+		if (c == '&') {
+			equals = 0;
+		} else if (c == '=') {
+			if (equals++ > 0)
+				return 0;
+		} else if (c == '%') {
+			if (i + 2 >= len || !isxdigit((unsigned char)body[i + 1]) ||
+			    !isxdigit((unsigned char)body[i + 2]))
+				return 0;
+			i += 2;
+		}
+	}
+	return 1;
+}
+
+/* A body chunk: JSON is kept whole; a form is kept for its check and
+ * handed to the post processor. */
+static void
+body_chunk(struct request *req, const char *data, size_t n)
+{
+	if (req->too_large || req->bad_form || req->route == NULL ||
+	    req->route->body == BODY_NONE)
+		return;
+	if (buf_append(&req->body, data, n) == -1) {
+		req->too_large = 1;
+		return;
+	}
+	if (req->route->body == BODY_FORM && MHD_post_process(req->post, data, n) != MHD_YES)
+		req->bad_form = 1;
+}
+
+/* Called by libmicrohttpd with the raw request target, before it is
+ * decoded: the one place a %00 can still be seen. */
+static void *
+request_begin(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct request *req = calloc(1, sizeof *req);
+
+	(void)cls;
+	http_guard_request_line(conn);
+	if (req == NULL)
+		return NULL;
+	req->target_nul = strstr(uri, "%00") != NULL;
+	return req;
+}
+
 static enum MHD_Result
 access_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -319,37 +444,32 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 	if (req == NULL) {
 		if ((req = calloc(1, sizeof *req)) == NULL)
 			return MHD_NO;
+		*con_cls = req;
+	}
+	if (!req->started) {
+		req->started = 1;
+		atomic_fetch_add(&in_flight, 1);
 		req->conn = conn;
 		req->cfg = cls;
 		req->url = url;
 		req->method = method;
-		*con_cls = req;
-		atomic_fetch_add(&in_flight, 1);
+		http_guard_headers_done(conn);
 		return first_call(req, url, method);
 	}
 	if (*upload_data_size > 0) {
-		size_t n = *upload_data_size;
-
+		http_guard_body(conn, *upload_data_size);
+		body_chunk(req, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		if (req->too_large || req->route == NULL || req->route->body == BODY_NONE)
-			return MHD_YES;
-		if (req->body.len + n > req->body.max) {
-			req->too_large = 1;
-			return MHD_YES;
-		}
-		req->body.len += n;	/* form bodies are only counted */
-		if (req->route->body == BODY_JSON) {
-			req->body.len -= n;
-			if (buf_append(&req->body, upload_data, n) == -1)
-				req->too_large = 1;
-		} else if (MHD_post_process(req->post, upload_data, n) != MHD_YES) {
-			req->too_large = 1;
-		}
 		return MHD_YES;
 	}
+	http_guard_body_done(conn);
 	if (req->too_large)
 		return http_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 		    "the body is larger than allowed");
+	if (req->route->body == BODY_FORM &&
+	    (req->bad_form || !http_form_wellformed(req->body.data, req->body.len)))
+		return http_text(req, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8",
+		    "the form is not well-formed application/x-www-form-urlencoded\n");
 	return req->route->handler(req);
 }
 
@@ -360,8 +480,8 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct request *req = *con_cls;
 
 	(void)cls;
-	(void)conn;
 	(void)toe;
+	http_guard_request_done(conn);
 	if (req == NULL)
 		return;
 	if (req->post != NULL)
@@ -370,20 +490,60 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_free(&req->form.comment);
 	free(req->job);
 	free(req->event);
+	if (req->started)
+		atomic_fetch_sub(&in_flight, 1);
 	free(req);
 	*con_cls = NULL;
-	atomic_fetch_sub(&in_flight, 1);
 }
 
+/* libmicrohttpd logs a line for every connection it refuses; under a
+ * flood that is thousands a second. At most NPSD_HTTP_LOG_BURST lines a
+ * period, then one line counting the rest. */
 static void
 mhd_logger(void *cls, const char *fmt, va_list ap)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static time_t period;
+	static unsigned long lines, dropped;
+	unsigned long was_dropped = 0;
+	time_t now = time(NULL);
 	char line[512];
+	int show;
 
 	(void)cls;
+	pthread_mutex_lock(&lock);
+	if (now - period >= NPSD_GUARD_REPORT_SECONDS) {
+		was_dropped = dropped;
+		period = now;
+		lines = dropped = 0;
+	}
+	show = lines++ < NPSD_HTTP_LOG_BURST;
+	if (!show)
+		dropped++;
+	pthread_mutex_unlock(&lock);
+	if (was_dropped > 0)
+		log_warnx("http: %lu more libmicrohttpd messages were not logged", was_dropped);
+	if (!show)
+		return;
 	vsnprintf(line, sizeof line, fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
 	log_warnx("http: %s", line);
+}
+
+/* Every connection is a descriptor; the soft limit is raised (up to the
+ * hard one) to hold the connection cap and the daemon's own files. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = NPSD_MAX_CONNECTIONS + NPSD_PER_IP_SLACK * 16 + NPSD_FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < want)
+		log_warnx("http: the open-file limit (%llu) is below the %llu the connection cap "
+		    "needs", (unsigned long long)rl.rlim_cur, (unsigned long long)want);
 }
 
 int
@@ -407,19 +567,31 @@ http_start(const struct config *cfg, unsigned *bound_port)
 	}
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	daemon_handle = MHD_start_daemon(flags, (uint16_t)cfg->listen_port, NULL, NULL,
-	    access_handler, (void *)cfg,
+	raise_fd_limit();
+	if (http_guard_start() == -1) {
+		freeaddrinfo(ai);
+		return -1;
+	}
+	/* The guard keeps each address to NPSD_PER_IP_CONNECTIONS live
+	 * connections by shedding its idle ones; libmicrohttpd's own cap, a
+	 * little higher, counts those until they are closed. */
+	daemon_handle = MHD_start_daemon(flags, (uint16_t)cfg->listen_port,
+	    http_guard_accept, NULL, access_handler, (void *)cfg,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)NPSD_MAX_CONNECTIONS,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)NPSD_PER_IP_CONNECTIONS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)(NPSD_PER_IP_CONNECTIONS + NPSD_PER_IP_SLACK),
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)NPSD_CONNECTION_TIMEOUT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_NOTIFY_CONNECTION, http_guard_notify, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, request_begin, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (daemon_handle == NULL) {
+		http_guard_stop();
 		log_warnx("[server] listen: cannot listen on %s:%u", cfg->listen_host,
 		    cfg->listen_port);
 		return -1;
@@ -450,6 +622,7 @@ http_stop(void)
 {
 	if (daemon_handle == NULL)
 		return;
+	http_guard_stop();
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
 }

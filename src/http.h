@@ -46,7 +46,11 @@ struct request {
 	const char		*method;
 	const char		*arg;		/* url after the route prefix */
 	struct buf		 body;
+	int			 started;	/* the handler has seen the headers */
 	int			 too_large;
+	int			 bad_form;	/* not application/x-www-form-urlencoded */
+	int			 target_nul;	/* %00 in the request target */
+	int			 close_connection;	/* answer with Connection: close */
 	struct MHD_PostProcessor *post;
 	struct form		 form;
 	struct intake_job	*job;		/* a webhook waiting for its commit */
@@ -61,7 +65,14 @@ int	http_start(const struct config *, unsigned *bound_port);
 void	http_quiesce(void);
 void	http_stop(void);
 
-const struct route *routes_find(const char *method, const char *url, int *method_mismatch);
+/* The route for method and url (HEAD goes where GET does); NULL when
+ * there is none, with allow set to the methods the path takes ("" when
+ * no route has the path). */
+const struct route *routes_find(const char *method, const char *url, char *allow,
+    size_t allowlen);
+/* 1 when body is well-formed application/x-www-form-urlencoded: every %
+ * starts two hex digits, at most one = a field, no control characters. */
+int	http_form_wellformed(const char *body, size_t len);
 
 /* Flushes the last form field into req->form. */
 void	http_form_finish(struct request *);

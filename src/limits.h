@@ -16,6 +16,8 @@
 #define NPSD_MAX_EMAIL             254       /* RFC 5321 path limit */
 #define NPSD_MAX_SECRETS           8         /* secrets per source (rotation) */
 #define NPSD_CONFIG_MAX_LINE       65536     /* bytes of one configuration line */
+#define NPSD_MAX_PATTERN_COST      1000      /* atom copies regcomp may make of one exclude pattern */
+#define NPSD_MAX_PATTERN_DEPTH     16        /* nested groups in one exclude pattern */
 #define NPSD_MAX_SOURCES           16
 #define NPSD_MAX_THREADS           64
 #define NPSD_MAX_MESSAGE           (256 * 1024) /* bytes of a built mail */
@@ -36,6 +38,7 @@
 #define NPSD_RETENTION_INTERVAL    3600      /* seconds between retention sweeps */
 #define NPSD_BACKOFF_MAX_SECONDS   (6 * 3600)
 #define NPSD_SMTP_CONNECT_TIMEOUT  20        /* seconds to open the SMTP connection */
+#define NPSD_SMTP_REPLY_TEXT       512       /* bytes of a server reply kept for last_error */
 #define NPSD_MAIL_LEASE_EXTRA      120       /* seconds a 'sending' mark outlives its worst case */
 #define NPSD_RECORD_RETRY_MAX_MS   30000     /* longest wait between tries to record a delivery */
 #define NPSD_STORAGE_BACKOFF_MAX   30        /* seconds the mailer idles while it cannot write */
@@ -43,8 +46,18 @@
 #define NPSD_SMTP_REPLY_TIMEOUT_MAX 3600     /* seconds, upper bound of [mail] timeout */
 #define NPSD_STOP_GRACE_DEFAULT    5         /* seconds, [mail] stop_grace */
 #define NPSD_STOP_GRACE_MAX        25        /* seconds; stays inside TimeoutStopSec=30 */
-#define NPSD_CONNECTION_TIMEOUT    30        /* seconds an idle HTTP client may hold */
+#define NPSD_CONNECTION_TIMEOUT    30        /* seconds without progress (e.g. a stalled reader) */
 #define NPSD_MAX_CONNECTIONS       512
+#define NPSD_HEADER_TIMEOUT        10        /* seconds from accept (or the previous answer) to a request's last header */
+#define NPSD_BODY_TIMEOUT          10        /* seconds a request body may take, plus one per NPSD_BODY_MIN_RATE bytes */
+#define NPSD_BODY_MIN_RATE         500       /* bytes a second a body must average after NPSD_BODY_TIMEOUT */
+#define NPSD_SHED_AT               (NPSD_MAX_CONNECTIONS - 64) /* live connections from which the oldest idle one is shed */
+#define NPSD_IDLE_GRACE_MS         1000      /* a connection that sent nothing for this long is idle */
+#define NPSD_PER_IP_SLACK          32        /* shed connections an address may still hold while they close */
+#define NPSD_GUARD_TICK_MS         100       /* how often deadlines are checked */
+#define NPSD_GUARD_REPORT_SECONDS  60        /* at most one log line of shed connections per this */
+#define NPSD_FD_RESERVE            128       /* descriptors beyond the connections: database, log, mail */
+#define NPSD_HTTP_LOG_BURST        10        /* libmicrohttpd log lines per NPSD_GUARD_REPORT_SECONDS */
 #define NPSD_MAX_DURATION          (3650LL * 86400) /* ten years */
 #define NPSD_MAX_REPORT_TEAMS      64        /* teams in one report filter or token */
 #define NPSD_MAX_BUCKETS           600       /* weeks or months in one report */

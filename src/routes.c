@@ -2,6 +2,7 @@
  * and what body each may carry. */
 #include "autoconfig.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "http.h"
@@ -10,10 +11,8 @@
 static const struct route routes[] = {
 	{ "POST", "/hooks/", 0, BODY_JSON, hooks_handle, hooks_precheck },
 	{ "GET", "/s/", 0, BODY_NONE, page_survey_get, page_throttled },
-	{ "HEAD", "/s/", 0, BODY_NONE, page_survey_get, page_throttled },
 	{ "POST", "/s/", 0, BODY_FORM, page_survey_post, page_throttled },
 	{ "GET", "/u/", 0, BODY_NONE, page_unsubscribe_get, page_throttled },
-	{ "HEAD", "/u/", 0, BODY_NONE, page_unsubscribe_get, page_throttled },
 	{ "POST", "/u/", 0, BODY_FORM, page_unsubscribe_post, page_throttled },
 	{ "GET", "/login", 1, BODY_NONE, page_login_get, NULL },
 	{ "POST", "/login", 1, BODY_FORM, page_login_post, page_throttled },
@@ -28,13 +27,34 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/responses", 0, BODY_NONE, api_responses, page_throttled },
 	{ "GET", "/healthz", 1, BODY_NONE, health_handle, NULL },
 	{ "GET", "/metrics", 1, BODY_NONE, metrics_handle, NULL },
-	{ "HEAD", "/healthz", 1, BODY_NONE, health_handle, NULL },
 };
 
-const struct route *
-routes_find(const char *method, const char *url, int *method_mismatch)
+/* Adds method to the comma-separated list in allow, once. */
+static void
+allow_add(char *allow, size_t allowlen, const char *method)
 {
-	*method_mismatch = 0;
+	size_t len = strlen(allow), n = strlen(method);
+	const char *p = allow;
+
+	while ((p = strstr(p, method)) != NULL) {
+		if ((p == allow || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return;
+		p += n;
+	}
+	snprintf(allow + len, allowlen - len, "%s%s", len > 0 ? ", " : "", method);
+}
+
+static int
+is_method(const char *method, const struct route *r)
+{
+	return strcmp(method, r->method) == 0 ||
+	    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0);
+}
+
+const struct route *
+routes_find(const char *method, const char *url, char *allow, size_t allowlen)
+{
+	allow[0] = '\0';
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		const struct route *r = &routes[i];
 		int match = r->exact ? strcmp(url, r->prefix) == 0 :
@@ -42,9 +62,11 @@ routes_find(const char *method, const char *url, int *method_mismatch)
 
 		if (!match)
 			continue;
-		if (strcmp(method, r->method) == 0)
+		if (is_method(method, r))
 			return r;
-		*method_mismatch = 1;
+		allow_add(allow, allowlen, r->method);
+		if (strcmp(r->method, "GET") == 0)
+			allow_add(allow, allowlen, "HEAD");
 	}
 	return NULL;
 }
