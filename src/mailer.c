@@ -312,11 +312,12 @@ expire_surveys(time_t now)
 }
 
 static enum transport_status
-deliver(const char *to, const char *msg, size_t len, char *err, size_t errlen)
+deliver(const char *to, const char *msg, size_t len, char *err, size_t errlen, char *reply,
+    size_t replylen)
 {
 	if (mcfg->transport == TRANSPORT_MAILDIR)
 		return maildir_deliver(mcfg->transport_target, msg, len, err, errlen);
-	return smtp_send(smtp, mcfg->from_address, to, msg, len, err, errlen);
+	return smtp_send(smtp, mcfg->from_address, to, msg, len, err, errlen, reply, replylen);
 }
 
 static void
@@ -389,8 +390,11 @@ record_result(const struct outbox_claim *c, enum transport_status status, const 
 			sqlite3_bind_int64(st, 5, c->id);
 		}
 	} else {
-		st = db_prepare(mdb, "UPDATE outbox SET state = ?1, message = '', lease_until = NULL, "
-		    "done_at = ?2, last_error = ?3 WHERE id = ?4 AND state = 'sending'");
+		/* a failed message is kept until npsctl mail retry or drop, or
+		 * retention, takes it; a sent one is blanked at once */
+		st = db_prepare(mdb, "UPDATE outbox SET state = ?1, message = CASE WHEN ?1 = 'sent' "
+		    "THEN '' ELSE message END, lease_until = NULL, done_at = ?2, last_error = ?3 "
+		    "WHERE id = ?4 AND state = 'sending'");
 		if (st != NULL) {
 			sqlite3_bind_text(st, 1, d.outbox == DELIVERY_OUTBOX_SENT ? "sent" : "failed",
 			    -1, SQLITE_STATIC);
@@ -575,7 +579,7 @@ send_due(time_t now)
 	sqlite3_finalize(st);
 
 	for (int i = 0; i < n && !stopping(); i++) {
-		char err[512] = "";
+		char err[512] = "", reply[NPSD_SMTP_REPLY_TEXT] = "", stored[1024];
 		struct outbox_claim c;
 		enum transport_status status;
 		int got = claim(ids[i], time(NULL), &c);
@@ -584,7 +588,8 @@ send_due(time_t now)
 			return -1;
 		if (got == 0)	/* cancelled meanwhile */
 			continue;
-		status = deliver(c.recipient, c.message, c.len, err, sizeof err);
+		status = deliver(c.recipient, c.message, c.len, err, sizeof err, reply,
+		    sizeof reply);
 		if (status == TRANSPORT_SENT) {
 			log_info("mail %lld delivered (attempt %d)", c.id, c.attempts);
 			sent++;
@@ -593,7 +598,11 @@ send_due(time_t now)
 			    status == TRANSPORT_PERMFAIL ? "failed permanently" :
 			    status == TRANSPORT_UNKNOWN ? "has an unknown outcome" : "failed", err);
 		}
-		if (record_until_done(&c, status, err) == -1) {
+		/* the server's own words may name the recipient: the outbox
+		 * keeps them for the administrator, the log does not */
+		snprintf(stored, sizeof stored, "%s%s%s", err, *reply ? "; server said: " : "",
+		    reply);
+		if (record_until_done(&c, status, stored) == -1) {
 			outbox_claim_free(&c);
 			return -1;
 		}

@@ -51,7 +51,9 @@ usage(void)
 	    "  token list | token revoke ID\n"
 	    "  team add-manager TEAM ADDRESS | team remove-manager TEAM ADDRESS | team list\n"
 	    "  followup list [--all] [--team ID] | followup done SURVEY [--note TEXT]\n"
-	    "  admin add|remove ADDRESS | admin list\n");
+	    "  admin add|remove ADDRESS | admin list\n"
+	    "  mail list [--waiting|--failed|--all] [--format table|json]\n"
+	    "  mail retry ID|--all | mail drop ID\n");
 	exit(EXIT_USAGE);
 }
 
@@ -729,6 +731,8 @@ main(int argc, char **argv)
 		return cmd_followup(argc - i, argv + i);
 	if (strcmp(argv[i], "admin") == 0)
 		return cmd_admin(argc - i, argv + i);
+	if (strcmp(argv[i], "mail") == 0)
+		return cmd_mail(argc - i, argv + i);
 	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
 	return EXIT_USAGE;
 }

@@ -58,5 +58,6 @@ int	cmd_token(int argc, char **argv);
 int	cmd_team(int argc, char **argv);
 int	cmd_followup(int argc, char **argv);
 int	cmd_admin(int argc, char **argv);
+int	cmd_mail(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ struct smtp_client {
 	int		 starttls_required;
 	int		 implicit_tls;
 	const atomic_int *abort;
+	char		 reply[NPSD_SMTP_REPLY_TEXT];	/* the server's last reply line */
 };
 
 struct reader {
@@ -45,6 +46,34 @@ read_message(char *out, size_t size, size_t nmemb, void *arg)
 	r->p += n;
 	r->left -= n;
 	return n;
+}
+
+/* Keeps the server's first error reply of the session (its last line, when
+ * it spans several), made printable, for the outbox's last_error; the
+ * 221 to the QUIT that follows never replaces it. libcurl hands replies
+ * out only through its debug callback. */
+static int
+keep_reply(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct smtp_client *c = arg;
+	char line[NPSD_SMTP_REPLY_TEXT];
+	size_t n = 0;
+
+	(void)curl;
+	if (type != CURLINFO_HEADER_IN || size < 3 || (data[0] != '4' && data[0] != '5'))
+		return 0;
+	if ((c->reply[0] == '4' || c->reply[0] == '5') && strncmp(c->reply, data, 3) != 0)
+		return 0;
+	for (size_t i = 0; i < size && n + 1 < sizeof line; i++) {
+		unsigned char ch = (unsigned char)data[i];
+
+		if (ch == '\r' || ch == '\n')
+			break;
+		line[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	line[n] = '\0';
+	memcpy(c->reply, line, n + 1);
+	return 0;
 }
 
 /* libcurl calls this at least once a second, also while it waits for a
@@ -133,6 +162,9 @@ set_options(struct smtp_client *c, const char *from_path, struct curl_slist *rcp
 	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, c->reply_timeout);
 	curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c->curl, CURLOPT_VERBOSE, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_DEBUGFUNCTION, keep_reply);
+	curl_easy_setopt(c->curl, CURLOPT_DEBUGDATA, c);
 	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, check_abort);
 	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
 	curl_easy_setopt(c->curl, CURLOPT_USE_SSL,
@@ -145,7 +177,7 @@ set_options(struct smtp_client *c, const char *from_path, struct curl_slist *rcp
 
 enum transport_status
 smtp_send(struct smtp_client *c, const char *from, const char *to, const char *msg,
-    size_t len, char *err, size_t errlen)
+    size_t len, char *err, size_t errlen, char *reply, size_t replylen)
 {
 	struct curl_slist *rcpt = NULL;
 	struct reader r = { msg, len };
@@ -165,6 +197,7 @@ smtp_send(struct smtp_client *c, const char *from, const char *to, const char *m
 		snprintf(err, errlen, "smtp: out of memory");
 		return TRANSPORT_TEMPFAIL;
 	}
+	c->reply[0] = '\0';
 	set_options(c, from_path, rcpt, &r, len, curl_err);
 	rc = curl_easy_perform(c->curl);
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
@@ -172,6 +205,8 @@ smtp_send(struct smtp_client *c, const char *from, const char *to, const char *m
 	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(rcpt);
 	status = smtp_classify(rc == CURLE_OK, code, r.left == 0);
+	if (reply != NULL && replylen > 0)
+		snprintf(reply, replylen, "%s", rc != CURLE_OK && code > 0 ? c->reply : "");
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "smtp: %s (reply %ld)%s", curl_err[0] ? curl_err :
 		    curl_easy_strerror(rc), code, status == TRANSPORT_UNKNOWN ?
