@@ -1,8 +1,10 @@
-/* health.c - owns GET /healthz: 200 when the database answers. */
+/* health.c - owns GET /healthz: 200 when the database answers and the
+ * mailer can record what it sends; 503 naming which part is not well. */
 #include "autoconfig.h"
 
 #include "db.h"
 #include "http.h"
+#include "mailer.h"
 
 enum MHD_Result
 health_handle(struct request *req)
@@ -11,5 +13,8 @@ health_handle(struct request *req)
 
 	if (db == NULL || db_schema_version(db) != db_latest_version())
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
+	if (!mailer_storage_writable())
+		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain",
+		    "unavailable: the mailer cannot write to the database, so no mail is sent\n");
 	return http_text(req, MHD_HTTP_OK, "text/plain", "ok\n");
 }

@@ -38,6 +38,7 @@ wait_for test -f "$WORK/locked"
 sleep 8	# the reply came, the busy timeout (5 s) ran out: recording is failing
 check "while it cannot record, the mailer says so in /metrics" 0 \
     "$(metric npsd_mailer_storage_writable)"
+check "and /healthz answers 503" 503 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")"
 wait "$LOCKER"
 wait_until_eq sent sql "SELECT state FROM surveys WHERE ticket_id = 'LOCK-1'"
 check "once the lock is gone the delivery is recorded" sent \
@@ -45,6 +46,7 @@ check "once the lock is gone the delivery is recorded" sent \
 sleep 2
 check "the survey reached the SMTP server once" 1 "$(attempts)"
 check "and /metrics says the mailer can write again" 1 "$(metric npsd_mailer_storage_writable)"
+check "and /healthz is 200 again" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")"
 check_contains "the log names the cause" "database is locked" "$(cat "$WORK/npsd.log")"
 stop_npsd
 check "SIGTERM exits 0" 0 "$?"
