@@ -890,27 +890,148 @@ check_secrets_given(struct load_state *st)
 	return 0;
 }
 
-static int
-split_accept(const char *item, void *arg)
+/* Past a bracket expression's closing ']' ("[]x]", "[^]x]", "[[:alpha:]]"). */
+static const char *
+skip_bracket(const char *p)
 {
-	(void)item;
-	(void)arg;
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0' && *p != ']'; p++)
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *close = strchr(p + 2, p[1]);
+			while (close != NULL && close[1] != ']')
+				close = strchr(close + 1, p[1]);
+			if (close == NULL)
+				return p + strlen(p);
+			p = close + 1;
+		}
+	return *p == ']' ? p + 1 : p;
+}
+
+/* The largest count of a "{m}", "{m,}" or "{m,n}" bound at p; *end after it. */
+static double
+bound_count(const char *p, const char **end)
+{
+	double m = 0, n = -1;
+
+	for (p++; isdigit((unsigned char)*p); p++)
+		m = m * 10 + (*p - '0');
+	if (*p == ',') {
+		for (n = 0, p++; isdigit((unsigned char)*p); p++)
+			n = n * 10 + (*p - '0');
+		if (p[-1] == ',')
+			n = m + 1;	/* "{m,}": m copies and a star */
+	}
+	*end = *p == '}' ? p + 1 : p;
+	return n > m ? n : (m > 1 ? m : 1);
+}
+
+/* How many copies of its atoms glibc's regcomp makes of an ERE: "x+"
+ * becomes "xx*", "x{m,n}" n copies, and nested or stacked repetitions
+ * multiply ("a++++" 16, "(a{9}){9}" 81). Compile time and memory grow
+ * with it, faster than linearly: "a{1,1000}" takes 10 ms, "a{1,20000}"
+ * 12 s, and 23 stacked "+" more than 2 GB. */
+static double
+pattern_cost(const char *re)
+{
+	double sum[NPSD_MAX_PATTERN_DEPTH + 1] = { 0 }, last = 0;
+	int depth = 0;
+
+	for (const char *p = re; *p != '\0';) {
+		switch (*p) {
+		case '(':
+			if (depth == NPSD_MAX_PATTERN_DEPTH)
+				return NPSD_MAX_PATTERN_COST + 1;
+			sum[++depth] = 0;
+			last = 0;
+			p++;
+			continue;
+		case ')':
+			last = sum[depth];
+			if (depth > 0)
+				depth--;
+			sum[depth] += last;
+			p++;
+			continue;
+		case '+':
+		case '{': {
+			double times = 2;
+			if (*p == '{')
+				times = bound_count(p, &p);
+			else
+				p++;
+			sum[depth] += last * (times - 1);
+			last *= times;
+			if (sum[depth] > NPSD_MAX_PATTERN_COST)
+				return sum[depth];
+			continue;
+		}
+		case '*': case '?':	/* no copies */
+			p++;
+			continue;
+		case '|': case '^': case '$':
+			last = 0;
+			p++;
+			continue;
+		case '[':
+			last = 1;
+			p = skip_bracket(p);
+			break;
+		case '\\':
+			last = 1;
+			p += p[1] != '\0' ? 2 : 1;
+			break;
+		default:
+			last = 1;
+			p++;
+			break;
+		}
+		sum[depth] += last;
+	}
+	return sum[depth];
+}
+
+struct item_check {
+	int		 patterns;
+	char		 bad[64];	/* the start of the first costly pattern */
+};
+
+static int
+check_item(const char *item, void *arg)
+{
+	struct item_check *c = arg;
+
+	if (c->patterns && c->bad[0] == '\0' && pattern_cost(item) > NPSD_MAX_PATTERN_COST)
+		snprintf(c->bad, sizeof c->bad, "%s", item);
 	return 0;
 }
 
-/* The survey lists: each item must fit policy_split's item buffer. */
+/* The survey lists: each item fits policy_split's item buffer, and no
+ * pattern is one that regcomp would take seconds or gigabytes for. */
 static int
 check_list_items(const struct config *cfg, char *err, size_t errlen)
 {
 	const char *lists[] = { cfg->exclude, cfg->exclude_categories, cfg->exclude_teams };
 	const char *keys[] = { "exclude", "exclude_categories", "exclude_teams" };
 
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		if (policy_split(lists[i], split_accept, NULL) == -1) {
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		struct item_check c = { i == 0, "" };
+
+		if (policy_split(lists[i], check_item, &c) == -1) {
 			snprintf(err, errlen, "[survey] %s: an item is longer than 511 bytes",
 			    keys[i]);
 			return -1;
 		}
+		if (c.bad[0] != '\0') {
+			snprintf(err, errlen, "[survey] %s: \"%s\": too many repetitions "
+			    "(nested or stacked +, {m,n}); write the pattern more simply",
+			    keys[i], c.bad);
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -349,7 +349,40 @@ START_TEST(list_items_are_bounded)
 }
 END_TEST
 
-/* A scratch directory for the file checks; removed by rm_tree. */
+START_TEST(costly_patterns_are_refused)
+{
+	struct config cfg;
+	char err[512] = "";
+	const char *costly[] = {
+		"a+++++++++++",			/* 2^11 copies */
+		"@+++++++++++++++++++++++example",	/* gigabytes (found by fuzzing) */
+		"a{1,1001}",
+		"(a{1,100}){1,100}",
+		"((x+)+)+(y{2,}){300}z{1,400}",
+		"x{2}+{2}+{2}+{2}+{2}+{2}+{2}+{2}+{2}+{2}+",
+		"((((((((((((((((((a))))))))))))))))))",	/* 17 groups deep */
+	};
+	char text[600];
+
+	for (size_t i = 0; i < sizeof costly / sizeof costly[0]; i++) {
+		snprintf(text, sizeof text, "[survey]\nexclude = ^ok@, %s\n", costly[i]);
+		expect_error(text, "[survey] exclude: ");
+		expect_error(text, "too many repetitions");
+	}
+	/* bounds, brackets and escapes that are fine */
+	ck_assert_msg(load_text("[survey]\nexclude = a{1,1000}, [a-z0-9._%+-]{1,64}@"
+	    "[a-z0-9.-]{1,185}, (x[^@]{1,10}){1,25}, \\+{3}, []+]{2}, [[:alpha:]+]+, "
+	    "a+++++++++, ^(no-?reply|mailer-daemon)@\n", &cfg, err, sizeof err) == 0, "%s",
+	    err);
+	config_free(&cfg);
+	/* categories and teams are names, not patterns */
+	ck_assert_int_eq(load_text("[survey]\nexclude_teams = a{1,9999}\n", &cfg, err,
+	    sizeof err), 0);
+	config_free(&cfg);
+}
+END_TEST
+
+/* A scratch directory for the file checks; removed by rm -rf. */
 static void
 scratch(char *dir, size_t len)
 {
@@ -531,6 +564,7 @@ main(void)
 	tcase_add_test(tc, long_lines_load);
 	tcase_add_test(tc, the_line_limit);
 	tcase_add_test(tc, list_items_are_bounded);
+	tcase_add_test(tc, costly_patterns_are_refused);
 	tcase_add_test(tc, files_the_daemon_needs);
 	tcase_add_test(tc, unreadable_files);
 	tcase_add_test(tc, keys_only_a_restart_applies);
