@@ -13,6 +13,9 @@ INSERT INTO tokens (hash, survey, created_at)
 
 -- NULL: no reminder yet; 0: none will be sent; else when it was queued
 ALTER TABLE surveys ADD COLUMN reminded_at INTEGER;
+-- surveys mailed before reminders existed were promised none: the upgrade
+-- must not mail a burst of reminders for them
+UPDATE surveys SET reminded_at = 0 WHERE state <> 'scheduled';
 CREATE INDEX surveys_reminder ON surveys (state, reminded_at, sent_at);
 
 ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'survey'
