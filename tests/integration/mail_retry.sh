@@ -17,6 +17,8 @@ post "$(closed_event INC-1 jan@example.net)"
 check "scheduled" 202 "$STATUS"
 wait_for test -s "$WORK/sink/0001.eml"
 check "the mail arrives after two 451 answers" 0 "$?"
+# the sink has the message before npsd has recorded the server's answer
+wait_until_eq sent sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-1')"
 check "three attempts were made" 3 "$(sql "SELECT attempts FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-1')")"
 check "the outbox row is sent" sent "$(sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'INC-1')")"
 check "every attempt carried the same Message-ID" 1 "$(sort -u "$WORK/sink/attempts.log" | wc -l)"
