@@ -96,6 +96,119 @@ event_email(json_t *root, const char *path, const char *field, int req, char *ou
 	return 0;
 }
 
+void
+event_drop(struct event *ev, const char *field, const char *why)
+{
+	size_t used = strlen(ev->dropped);
+
+	if (used + 3 >= sizeof ev->dropped)
+		return;
+	snprintf(ev->dropped + used, sizeof ev->dropped - used, "%s%s%s%s",
+	    used > 0 ? "; " : "", field, why != NULL ? ": " : "", why != NULL ? why : "");
+}
+
+void
+event_no_address(struct event *ev, const char *field, const char *why)
+{
+	ev->unsurveyable = "no_address";
+	ev->requester_email[0] = '\0';
+	snprintf(ev->unsurveyable_detail, sizeof ev->unsurveyable_detail, "%.60s %.90s", field,
+	    why);
+}
+
+void
+event_optional_text(json_t *root, const char *path, char *out, size_t outlen,
+    struct event *ev)
+{
+	struct event_error err;
+
+	if (event_text(root, path, NULL, 0, out, outlen, &err) == -1) {
+		out[0] = '\0';
+		event_drop(ev, path, err.message);
+	}
+}
+
+void
+event_optional_email(json_t *root, const char *path, char *out, size_t outlen,
+    struct event *ev)
+{
+	event_optional_text(root, path, out, outlen, ev);
+	if (out[0] != '\0' && !message_address_valid(out)) {
+		out[0] = '\0';
+		event_drop(ev, path, "is not a valid e-mail address");
+	}
+}
+
+void
+event_display_text(json_t *root, const char *path, char *out, size_t outlen,
+    struct event *ev)
+{
+	json_t *v = root ? event_path(root, path) : NULL;
+	const char *s;
+	size_t len, i, o = 0;
+
+	out[0] = '\0';
+	if (v == NULL || json_is_null(v))
+		return;
+	if (json_is_integer(v) || json_is_real(v)) {
+		event_optional_text(root, path, out, outlen, ev);
+		return;
+	}
+	if (!json_is_string(v)) {
+		event_drop(ev, path, "is not a string");
+		return;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	while (len > 0 && (unsigned char)*s <= ' ')
+		s++, len--;
+	while (len > 0 && (unsigned char)s[len - 1] <= ' ')
+		len--;
+	if (len >= outlen) {
+		len = outlen - 1;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;	/* not inside a UTF-8 sequence */
+		event_drop(ev, path, "was cut to its first bytes");
+	}
+	/* a line break or tab in a subject becomes a space: it must not
+	 * reach a mail header, nor cost the survey (tolerated, not refused) */
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\0')
+			break;
+		if (c < 0x20 || c == 0x7f) {
+			if (o > 0 && out[o - 1] != ' ')
+				out[o++] = ' ';
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+void
+event_requester_email(json_t *root, const char *path, struct event *ev)
+{
+	json_t *v = root ? event_path(root, path) : NULL;
+	struct event_error err;
+
+	if (v == NULL || json_is_null(v)) {
+		event_no_address(ev, path, "is absent");
+		return;
+	}
+	if (event_text(root, path, NULL, 0, ev->requester_email, sizeof ev->requester_email,
+	    &err) == -1) {
+		event_no_address(ev, path, err.message);
+		return;
+	}
+	if (ev->requester_email[0] == '\0')
+		event_no_address(ev, path, "is empty");
+	else if (!message_address_valid(ev->requester_email))
+		event_no_address(ev, path, "is not a valid e-mail address");
+}
+
 /* Generic's members: the path is the field name; ids may be numbers. */
 static int
 get_text(json_t *obj, const char *key, const char *field, int req, int allow_number,
@@ -254,11 +367,49 @@ event_language(const char *in, char out[8], int lenient)
 	return 0;	/* unknown: the default language is used */
 }
 
+/* The generic event's optional parts (SPEC section 3: subject, category,
+ * names, language, agent address, self_score, team) never refuse it: a
+ * malformed one is dropped and noted for the log. What SPEC requires
+ * (type, ticket.id, and for a close requester.email and an agent) and
+ * closed_at, which decides when to ask, still answer 422. */
+static void
+parse_optional(json_t *root, json_t *agent, struct event *ev)
+{
+	json_t *team = json_object_get(root, "team"), *v;
+	char lang[64];
+
+	event_display_text(root, "ticket.subject", ev->subject, sizeof ev->subject, ev);
+	event_optional_text(root, "ticket.category", ev->category, sizeof ev->category, ev);
+	event_display_text(root, "requester.name", ev->requester_name,
+	    sizeof ev->requester_name, ev);
+	event_optional_text(root, "requester.language", lang, sizeof lang, ev);
+	/* "Nederlands", "Dutch" map to nl; a name not known is the default */
+	event_language(lang, ev->language, 1);
+	event_display_text(root, "agent.name", ev->agent_name, sizeof ev->agent_name, ev);
+	v = agent ? json_object_get(agent, "self_score") : NULL;
+	if (v != NULL && !json_is_null(v)) {
+		if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= 10)
+			ev->self_score = (int)json_integer_value(v);
+		else
+			event_drop(ev, "agent.self_score", "is not an integer from 0 to 10");
+	}
+	if (team != NULL && !json_is_null(team) && !json_is_object(team)) {
+		event_drop(ev, "team", "is not an object");
+	} else if (team != NULL && json_is_object(team)) {
+		event_optional_text(root, "team.id", ev->team_id, sizeof ev->team_id, ev);
+		event_display_text(root, "team.name", ev->team_name, sizeof ev->team_name, ev);
+		if (ev->team_id[0] == '\0' && strlen(ev->team_name) < sizeof ev->team_id)
+			snprintf(ev->team_id, sizeof ev->team_id, "%s", ev->team_name);
+		if (ev->team_id[0] == '\0')
+			ev->team_name[0] = '\0';
+	}
+}
+
 static int
 parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err)
 {
-	json_t *ticket, *requester, *agent, *team, *v;
-	char type[32], closed_at[64], lang[64];
+	json_t *ticket, *requester, *agent;
+	char type[32], closed_at[64];
 
 	if (get_text(root, "type", "type", 1, 0, type, sizeof type, err) == -1)
 		return -1;
@@ -271,16 +422,11 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 
 	if (get_object(root, "ticket", &ticket, err) == -1 ||
 	    get_object(root, "requester", &requester, err) == -1 ||
-	    get_object(root, "agent", &agent, err) == -1 ||
-	    get_object(root, "team", &team, err) == -1)
+	    get_object(root, "agent", &agent, err) == -1)
 		return -1;
 	if (ticket == NULL)
 		return event_fail(err, "ticket.id", "is required");
 	if (get_text(ticket, "id", "ticket.id", 1, 1, ev->ticket_id, sizeof ev->ticket_id, err) ||
-	    get_text(ticket, "subject", "ticket.subject", 0, 0, ev->subject, sizeof ev->subject,
-		err) ||
-	    get_text(ticket, "category", "ticket.category", 0, 0, ev->category,
-		sizeof ev->category, err) ||
 	    get_text(ticket, "closed_at", "ticket.closed_at", 0, 0, closed_at,
 		sizeof closed_at, err))
 		return -1;
@@ -292,41 +438,24 @@ parse_fields(json_t *root, time_t now, struct event *ev, struct event_error *err
 	if (ev->type == EVENT_CLOSED && requester == NULL)
 		return event_fail(err, "requester.email", "is required");
 	if (get_text(requester, "email", "requester.email", ev->type == EVENT_CLOSED, 0,
-		ev->requester_email, sizeof ev->requester_email, err) ||
-	    get_text(requester, "name", "requester.name", 0, 0, ev->requester_name,
-		sizeof ev->requester_name, err) ||
-	    get_text(requester, "language", "requester.language", 0, 0, lang, sizeof lang,
-		err))
+		ev->requester_email, sizeof ev->requester_email, err))
 		return -1;
 	if (ev->requester_email[0] != '\0' && !message_address_valid(ev->requester_email))
 		return event_fail(err, "requester.email", "is not a valid e-mail address");
-	if (event_language(lang, ev->language, 0) == -1)
-		return event_fail(err, "requester.language", "must be a language tag such as en or nl-NL");
 
-	if (get_text(agent, "id", "agent.id", 0, 1, ev->agent_id, sizeof ev->agent_id, err) ||
-	    get_text(agent, "email", "agent.email", 0, 0, ev->agent_email,
-		sizeof ev->agent_email, err) ||
-	    get_text(agent, "name", "agent.name", 0, 0, ev->agent_name, sizeof ev->agent_name,
-		err))
+	if (get_text(agent, "id", "agent.id", 0, 1, ev->agent_id, sizeof ev->agent_id, err))
 		return -1;
-	if (ev->agent_email[0] != '\0' && !message_address_valid(ev->agent_email))
+	if (ev->agent_id[0] != '\0')
+		event_optional_email(root, "agent.email", ev->agent_email, sizeof ev->agent_email,
+		    ev);
+	else if (get_text(agent, "email", "agent.email", 0, 0, ev->agent_email,
+	    sizeof ev->agent_email, err))
+		return -1;
+	else if (ev->agent_email[0] != '\0' && !message_address_valid(ev->agent_email))
 		return event_fail(err, "agent.email", "is not a valid e-mail address");
 	if (ev->type == EVENT_CLOSED && ev->agent_id[0] == '\0' && ev->agent_email[0] == '\0')
 		return event_fail(err, "agent.id", "agent.id or agent.email is required");
-	ev->self_score = -1;
-	v = agent ? json_object_get(agent, "self_score") : NULL;
-	if (v != NULL && !json_is_null(v)) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10)
-			return event_fail(err, "agent.self_score", "must be an integer from 0 to 10");
-		ev->self_score = (int)json_integer_value(v);
-	}
-
-	if (team != NULL) {
-		if (get_text(team, "id", "team.id", 1, 1, ev->team_id, sizeof ev->team_id, err) ||
-		    get_text(team, "name", "team.name", 0, 0, ev->team_name,
-			sizeof ev->team_name, err))
-			return -1;
-	}
+	parse_optional(root, agent, ev);
 	return 0;
 }
 

@@ -28,6 +28,19 @@ struct event {
 	int	 self_score;		/* 0-10, -1 when absent */
 	char	 team_id[NPSD_MAX_ID + 1];
 	char	 team_name[NPSD_MAX_FIELD + 1];
+	/* An authentic close that cannot be surveyed: a static reason
+	 * ("no_address") and which field made it so; the close is recorded,
+	 * counted and answered 200 skipped. NULL for a surveyable close. */
+	const char	*unsurveyable;
+	char	 unsurveyable_detail[160];
+	/* Optional parts that were malformed and dropped, with why, for the
+	 * log ("agent.email: is not a valid e-mail address; team"); never a
+	 * value, so never an address. */
+	char	 dropped[240];
+	/* The source has no delivery id of its own (Freshdesk): the delivery
+	 * is named by the adapter's id plus the ticket's close count, so a
+	 * repeat is a duplicate and a close after a reopen is new. */
+	int	 delivery_per_close;
 };
 
 enum event_status { EVENT_OK = 0, EVENT_INVALID_JSON, EVENT_INVALID_FIELD };
@@ -53,6 +66,26 @@ int	event_text(json_t *root, const char *path, const char *field, int required,
 int	event_email(json_t *root, const char *path, const char *field, int required,
     char *out, size_t outlen, struct event_error *);
 int	event_fail(struct event_error *, const char *field, const char *message);
+/* Notes in ev->dropped that an optional field was left out, and why. */
+void	event_drop(struct event *, const char *field, const char *why);
+/* Marks a close as not surveyable for want of an address (reason
+ * "no_address"), naming the field and why; clears the address. */
+void	event_no_address(struct event *, const char *field, const char *why);
+/* Optional parts: a value of the wrong type, too long or with control
+ * characters is dropped (event_drop) instead of refusing the event. */
+void	event_optional_text(json_t *root, const char *path, char *out, size_t outlen,
+    struct event *);
+/* event_optional_text, and a value that is not an address is dropped. */
+void	event_optional_email(json_t *root, const char *path, char *out, size_t outlen,
+    struct event *);
+/* Display text (subjects, names): control characters become spaces and
+ * an overlong value is cut at a character boundary; only a value that is
+ * not a string or number is dropped. */
+void	event_display_text(json_t *root, const char *path, char *out, size_t outlen,
+    struct event *);
+/* The requester's address of a close: absent, empty or not an address
+ * makes the close no_address (naming path and why). */
+void	event_requester_email(json_t *root, const char *path, struct event *);
 /* "nl", "nl-BE", "nl_NL" -> "nl". lenient also maps language names
  * ("Dutch", "English (US)") and yields "" for anything unknown. */
 int	event_language(const char *in, char out[8], int lenient);

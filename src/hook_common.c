@@ -1,10 +1,12 @@
 /* hook_common.c - owns the checks the ticket-system adapters share: HMAC
  * signatures in hex or base64 under several secrets, bearer and basic
- * tokens, timestamp freshness, and status lists. */
+ * tokens, timestamp freshness, status lists, and the bodies made from our
+ * templates (read tolerantly when a system pasted placeholders unescaped). */
 #include "autoconfig.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -143,12 +145,92 @@ hook_join_name(char *out, size_t outlen, const char *first, const char *last)
 		snprintf(out, outlen, "%s", *first != '\0' ? first : last);
 }
 
+/* In a body a template produced without escaping, a quote ends a string
+ * only where the template's own shape continues: before ':' (a key), '}',
+ * ']', the end, or ',' and the next "key":. */
 static int
-optional_text(json_t *root, const char *path, char *out, size_t outlen,
-    struct event_error *err)
+quote_closes(const char *p, const char *end)
 {
-	out[0] = '\0';
-	return path != NULL ? event_text(root, path, NULL, 0, out, outlen, err) : 0;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	if (p == end || *p == '}' || *p == ']' || *p == ':')
+		return 1;
+	if (*p != ',')
+		return 0;
+	for (p++; p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'); p++)
+		;
+	if (p == end || *p == '{' || *p == '[')
+		return 1;
+	if (*p++ != '"')
+		return 0;
+	while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '.'))
+		p++;
+	if (p == end || *p++ != '"')
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p < end && *p == ':';
+}
+
+/* Re-escapes the strings of a body whose placeholders were pasted in raw
+ * (a quote, backslash or line break in a subject or name): every quote
+ * that does not end the string per quote_closes, every backslash and
+ * every control character inside a string is escaped. out holds 2*len+1. */
+static size_t
+repair_strings(const char *body, size_t len, char *out)
+{
+	const char *p = body, *end = body + len;
+	size_t o = 0;
+	int in_string = 0;
+
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (!in_string) {
+			out[o++] = (char)c;
+			in_string = c == '"';
+		} else if (c == '"') {
+			if (quote_closes(p + 1, end)) {
+				out[o++] = '"';
+				in_string = 0;
+			} else {
+				out[o++] = '\\';
+				out[o++] = '"';
+			}
+		} else if (c == '\\') {
+			out[o++] = '\\';
+			out[o++] = '\\';
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else {
+			out[o++] = c < 0x20 ? ' ' : (char)c;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+json_t *
+hook_load_template_body(const char *body, size_t len, struct event *ev, struct event_error *err)
+{
+	struct event_error again;
+	json_t *root;
+	char *fixed;
+	size_t n;
+
+	if ((root = event_load(body, len, ev, err)) != NULL)
+		return root;
+	if ((fixed = malloc(2 * len + 1)) == NULL)	/* len is at most max_body */
+		return NULL;
+	n = repair_strings(body, len, fixed);
+	root = event_load(fixed, n, ev, &again);
+	free(fixed);
+	if (root != NULL) {
+		memset(err, 0, sizeof *err);
+		event_drop(ev, "body", "placeholders were not JSON-escaped; read tolerantly");
+	}
+	return root;
 }
 
 enum event_status
@@ -158,35 +240,46 @@ hook_parse_template(struct request *req, const struct source_config *src, time_t
 {
 	char lang[64];
 	json_t *root;
-	int rc;
 
-	if ((root = event_load(req->body.data ? req->body.data : "", req->body.len, ev, err)) == NULL)
+	updated[0] = '\0';
+	root = hook_load_template_body(req->body.data ? req->body.data : "", req->body.len, ev,
+	    err);
+	if (root == NULL)
 		return EVENT_INVALID_JSON;
 	ev->closed_at = now;
-	rc = event_text(root, "ticket.id", NULL, 1, ev->ticket_id, sizeof ev->ticket_id, err) ||
-	    event_text(root, "ticket.status", NULL, 1, status, 64, err) ||
-	    optional_text(root, paths->updated, updated, 64, err) ||
-	    optional_text(root, paths->subject, ev->subject, sizeof ev->subject, err) ||
-	    optional_text(root, paths->category, ev->category, sizeof ev->category, err);
-	if (rc == 0) {
-		ev->type = hook_status_in(status, src->close_statuses) ? EVENT_CLOSED :
-		    EVENT_REOPENED;
-		rc = event_email(root, "requester.email", NULL, ev->type == EVENT_CLOSED,
-		    ev->requester_email, sizeof ev->requester_email, err) ||
-		    event_text(root, "requester.name", NULL, 0, ev->requester_name,
-			sizeof ev->requester_name, err) ||
-		    event_text(root, "requester.language", NULL, 0, lang, sizeof lang, err) ||
-		    optional_text(root, paths->agent_id, ev->agent_id, sizeof ev->agent_id, err) ||
-		    (paths->agent_email != NULL && event_email(root, paths->agent_email, NULL, 0,
-			ev->agent_email, sizeof ev->agent_email, err)) ||
-		    optional_text(root, paths->agent_name, ev->agent_name, sizeof ev->agent_name,
-			err) ||
-		    optional_text(root, paths->team_id, ev->team_id, sizeof ev->team_id, err) ||
-		    optional_text(root, paths->team_name, ev->team_name, sizeof ev->team_name, err);
-	}
-	json_decref(root);
-	if (rc != 0)
+	if (event_text(root, "ticket.id", NULL, 1, ev->ticket_id, sizeof ev->ticket_id, err) ||
+	    event_text(root, "ticket.status", NULL, 1, status, 64, err)) {
+		json_decref(root);
 		return EVENT_INVALID_FIELD;
+	}
+	ev->type = hook_status_in(status, src->close_statuses) ? EVENT_CLOSED : EVENT_REOPENED;
+	if (paths->updated != NULL)
+		event_optional_text(root, paths->updated, updated, 64, ev);
+	if (paths->subject != NULL)
+		event_display_text(root, paths->subject, ev->subject, sizeof ev->subject, ev);
+	if (paths->category != NULL)
+		event_optional_text(root, paths->category, ev->category, sizeof ev->category, ev);
+	if (ev->type == EVENT_CLOSED)
+		event_requester_email(root, "requester.email", ev);
+	else
+		event_optional_email(root, "requester.email", ev->requester_email,
+		    sizeof ev->requester_email, ev);
+	event_display_text(root, "requester.name", ev->requester_name, sizeof ev->requester_name,
+	    ev);
+	event_optional_text(root, "requester.language", lang, sizeof lang, ev);
+	if (paths->agent_id != NULL)
+		event_optional_text(root, paths->agent_id, ev->agent_id, sizeof ev->agent_id, ev);
+	if (paths->agent_email != NULL)
+		event_optional_email(root, paths->agent_email, ev->agent_email,
+		    sizeof ev->agent_email, ev);
+	if (paths->agent_name != NULL)
+		event_display_text(root, paths->agent_name, ev->agent_name, sizeof ev->agent_name,
+		    ev);
+	if (paths->team_id != NULL)
+		event_optional_text(root, paths->team_id, ev->team_id, sizeof ev->team_id, ev);
+	if (paths->team_name != NULL)
+		event_display_text(root, paths->team_name, ev->team_name, sizeof ev->team_name, ev);
+	json_decref(root);
 	if (strcmp(ev->agent_id, "0") == 0)
 		ev->agent_id[0] = '\0';
 	if (strcmp(ev->team_id, "0") == 0)
@@ -196,10 +289,9 @@ hook_parse_template(struct request *req, const struct source_config *src, time_t
 	if (ev->team_id[0] == '\0' && strlen(ev->team_name) < sizeof ev->team_id)
 		snprintf(ev->team_id, sizeof ev->team_id, "%.*s", (int)(sizeof ev->team_id - 1),
 		    ev->team_name);
-	if (ev->type == EVENT_CLOSED && ev->agent_id[0] == '\0') {
-		event_fail(err, paths->unassigned, "the ticket has no agent assigned");
-		return EVENT_INVALID_FIELD;
-	}
+	if (ev->team_id[0] == '\0')
+		ev->team_name[0] = '\0';
+	/* an unassigned ticket is surveyed without an agent */
 	event_language(lang, ev->language, 1);
 	return EVENT_OK;
 }

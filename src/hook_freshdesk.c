@@ -1,9 +1,14 @@
 /* hook_freshdesk.c - Freshdesk: an automation rule's "Trigger webhook"
  * with the JSON of contrib/freshdesk/body.json.tmpl. Freshdesk cannot sign,
- * so the rule sends the secret as a Bearer token (or Basic password). The
- * delivery is named by ticket id, status and update time. */
+ * so the rule sends the secret as a Bearer token (or Basic password).
+ * Freshdesk sends no delivery id and has no placeholder that changes from
+ * one resolve to the next ({{ticket.updated_at}} is not a placeholder), so
+ * the delivery is named by ticket id and status plus npsd's count of the
+ * ticket's closes (event.delivery_per_close): the same resolve twice is a
+ * duplicate, a resolve after a reopen is a new close. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,7 +32,7 @@ freshdesk_parse(struct request *req, const struct source_config *src, time_t now
     struct event *ev, char *delivery_id, size_t idlen, struct event_error *err)
 {
 	static const struct template_paths paths = {
-		.subject = "ticket.subject", .category = "ticket.type", .updated = "ticket.updated_at",
+		.subject = "ticket.subject", .category = "ticket.type",
 		.agent_email = "agent.email", .agent_name = "agent.name",
 		.team_name = "group.name", .unassigned = "agent.email",
 	};
@@ -35,8 +40,12 @@ freshdesk_parse(struct request *req, const struct source_config *src, time_t now
 	enum event_status st;
 
 	st = hook_parse_template(req, src, now, &paths, ev, status, updated, err);
-	if (st == EVENT_OK)
-		snprintf(delivery_id, idlen, "%.100s:%.40s:%.60s", ev->ticket_id, status, updated);
+	if (st == EVENT_OK) {
+		for (char *p = status; *p != '\0'; p++)	/* "Resolved" and "resolved" alike */
+			*p = (char)tolower((unsigned char)*p);
+		snprintf(delivery_id, idlen, "%.100s:%.40s", ev->ticket_id, status);
+		ev->delivery_per_close = 1;
+	}
 	return st;
 }
 

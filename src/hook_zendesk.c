@@ -1,6 +1,8 @@
 /* hook_zendesk.c - Zendesk: a trigger's webhook with the JSON body of
  * contrib/zendesk/body.json.tmpl, signed base64(HMAC-SHA256(secret,
- * timestamp + body)); X-Zendesk-Webhook-Invocation-Id names the delivery. */
+ * timestamp + body)); X-Zendesk-Webhook-Invocation-Id names the delivery.
+ * A body whose placeholders were pasted unescaped (a quote, backslash or
+ * line break in a subject or name) is read tolerantly (hook_common.c). */
 #include "autoconfig.h"
 
 #include <stdio.h>

@@ -141,6 +141,14 @@ hooks_handle(struct request *req)
 	if (st == EVENT_INVALID_FIELD)
 		return http_json(req, MHD_HTTP_UNPROCESSABLE_CONTENT, json_pack("{s:s, s:s, s:s}",
 		    "error", "invalid_field", "field", err.field, "message", err.message));
+	/* what was left out, and why; names fields, never their values */
+	if (req->event->dropped[0] != '\0')
+		log_warnx("hook %s: ticket %s: dropped %s", adapter->name, req->event->ticket_id,
+		    req->event->dropped);
+	if (req->event->type == EVENT_CLOSED && req->event->unsurveyable != NULL)
+		log_info("hook %s: ticket %s: recorded, not surveyed (%s: %s)", adapter->name,
+		    req->event->ticket_id, req->event->unsurveyable,
+		    req->event->unsurveyable_detail);
 	if (req->event->type == EVENT_OTHER)	/* neither a close nor a reopen */
 		return http_json(req, MHD_HTTP_OK, json_pack("{s:s}", "status", "ignored"));
 	if (((char *)(job + 1))[0] == '\0')

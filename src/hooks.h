@@ -45,14 +45,24 @@ struct template_paths {
 	const char	*subject, *category, *updated;
 	const char	*agent_id, *agent_email, *agent_name;
 	const char	*team_id, *team_name;
-	const char	*unassigned;	/* the field a close without an agent names */
+	const char	*unassigned;	/* unused: an unassigned close has no agent */
 };
+
+/* Parses a body made from a template; when strict JSON fails (a system
+ * that pastes placeholders unescaped, so a quote, backslash or line break
+ * in a subject or name broke it), re-reads it with those characters taken
+ * literally, noting that in ev->dropped. NULL with err when neither works. */
+json_t	*hook_load_template_body(const char *body, size_t len, struct event *,
+    struct event_error *);
 
 /* Parses such a body: ticket.id and ticket.status (a close when the status
  * is in close_statuses, else a reopen), requester.{email,name,language},
  * and the fields at paths. An id of "0" means none (GLPI); a missing agent
- * id is the agent's address, a missing team id the team's name. status and
- * updated receive those values for the delivery id. */
+ * id is the agent's address, a missing team id the team's name. Only a
+ * missing ticket.id or ticket.status refuses the body; a close without a
+ * usable requester address is no_address, other malformed parts are
+ * dropped (ev->dropped). status and updated receive those values for the
+ * delivery id. */
 enum event_status hook_parse_template(struct request *, const struct source_config *,
     time_t now, const struct template_paths *, struct event *, char status[64],
     char updated[64], struct event_error *);

@@ -441,7 +441,7 @@ cmd_survey_show(int argc, char **argv)
 	ticket = argv[optind];
 	db = open_db(&cfg);
 
-	st = db_prepare(db, "SELECT received_at, source, delivery_id, outcome, reason "
+	st = db_prepare(db, "SELECT received_at, source, delivery_id, outcome, reason, detail "
 	    "FROM deliveries WHERE ticket_id = ?1 AND (?2 IS NULL OR source = ?2) "
 	    "ORDER BY received_at, delivery_id");
 	if (st == NULL)
@@ -455,9 +455,32 @@ cmd_survey_show(int argc, char **argv)
 		if (!found++)
 			printf("Ticket %s: events received\n", ticket);
 		event_format_time((time_t)sqlite3_column_int64(st, 0), when, sizeof when);
-		printf("  %s  %-9s delivery %.40s: %s%s%s%s\n", when, text_col(st, 1),
+		printf("  %s  %-9s delivery %.40s: %s%s%s%s%s%s\n", when, text_col(st, 1),
 		    text_col(st, 2), text_col(st, 3), *text_col(st, 4) ? " (" : "",
-		    text_col(st, 4), *text_col(st, 4) ? ")" : "");
+		    text_col(st, 4), *text_col(st, 5) ? ": " : "", text_col(st, 5),
+		    *text_col(st, 4) ? ")" : "");
+		if (strcmp(text_col(st, 4), "no_address") == 0)
+			printf("%30s  not surveyed: no usable requester address came with the "
+			    "close;\n%30s  it is recorded and counted in the volume below\n", "", "");
+	}
+	sqlite3_finalize(st);
+
+	/* every close as recorded for volume, surveyed or not */
+	st = db_prepare(db, "SELECT closed_at, source, agent_id, team_id, category FROM closings "
+	    "WHERE ticket_id = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY closed_at");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
+	if (source != NULL)
+		sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char when[32];
+
+		event_format_time((time_t)sqlite3_column_int64(st, 0), when, sizeof when);
+		printf("Close recorded %s (%s): agent %s, team %s, category %s\n", when,
+		    text_col(st, 1), *text_col(st, 2) ? text_col(st, 2) : "(none)",
+		    *text_col(st, 3) ? text_col(st, 3) : "(none)",
+		    *text_col(st, 4) ? text_col(st, 4) : "(none)");
 	}
 	sqlite3_finalize(st);
 
@@ -476,7 +499,7 @@ cmd_survey_show(int argc, char **argv)
 		printf("Survey %s (%s, close %d): %s%s%s%s\n", text_col(st, 0), text_col(st, 1),
 		    sqlite3_column_int(st, 2), text_col(st, 3), *text_col(st, 14) ? " (" : "",
 		    text_col(st, 14), *text_col(st, 14) ? ")" : "");
-		printf("    agent     %s, team %s\n", text_col(st, 4),
+		printf("    agent     %s, team %s\n", *text_col(st, 4) ? text_col(st, 4) : "(none)",
 		    *text_col(st, 5) ? text_col(st, 5) : "(none)");
 		print_time("closed", st, 6);
 		print_time("accepted", st, 7);

@@ -2,7 +2,9 @@
  * idempotent deliveries, one survey per (source, ticket, close), agent and
  * team frozen at close, the delay before sending, cancellation by reopen,
  * the rule for a close's time (clamped when ahead, stale when older than
- * expire), and the skip reasons. Runs inside the caller's transaction. */
+ * expire), and the skip reasons, among them a close no one can be asked
+ * about (no_address), recorded and counted all the same. Runs inside the
+ * caller's transaction. */
 #include "autoconfig.h"
 
 #include <ctype.h>
@@ -174,6 +176,8 @@ intake_closed(sqlite3 *db, const struct policy *pol, const char *source,
 	num(sticket, sizeof sticket, ticket);
 	if (stale)	/* recorded and counted above; too old to ask about */
 		return skip(res, "stale");
+	if (ev->unsurveyable != NULL)	/* recorded and counted; no one to ask */
+		return skip(res, ev->unsurveyable);
 
 	crypto_address_hash(ev->requester_email, hash);
 	rc = run(db, "SELECT count(*) FROM suppressions WHERE address_hash = ?", &n, 1, hash);
@@ -263,16 +267,45 @@ intake_reopened(sqlite3 *db, const char *source, const struct event *ev, time_t 
 	return SQLITE_OK;
 }
 
+/* A source without delivery ids of its own: the adapter's id plus the
+ * close this event belongs to (the next close for a close of an open or
+ * unknown ticket, the current one otherwise), so the same delivery twice
+ * is a duplicate and a close after a reopen is not. */
+static int
+delivery_per_close(sqlite3 *db, const char *source, const char *delivery_id,
+    const struct event *ev, char *out, size_t outlen)
+{
+	long long seq = 0;
+	int rc;
+
+	rc = run(db, ev->type == EVENT_CLOSED ?
+	    "SELECT closes + (state = 'open') FROM tickets WHERE source = ? AND ticket_id = ?" :
+	    "SELECT closes FROM tickets WHERE source = ? AND ticket_id = ?", &seq, 2, source,
+	    ev->ticket_id);
+	if (rc == SQLITE_NOTFOUND)
+		seq = ev->type == EVENT_CLOSED ? 1 : 0;
+	else if (rc != SQLITE_OK)
+		return rc;
+	snprintf(out, outlen, "%.200s#%lld", delivery_id, seq);
+	return SQLITE_OK;
+}
+
 int
 survey_intake(sqlite3 *db, const struct policy *pol, const char *source,
     const char *delivery_id, const struct event *ev, time_t now, struct intake_result *res)
 {
-	char snow[24];
+	char snow[24], scoped[NPSD_MAX_WEBHOOK_ID + 32];
 	long long inserted;
 	int rc;
 
 	memset(res, 0, sizeof *res);
 	num(snow, sizeof snow, now);
+	if (ev->delivery_per_close) {
+		if ((rc = delivery_per_close(db, source, delivery_id, ev, scoped, sizeof scoped))
+		    != SQLITE_OK)
+			return rc;
+		delivery_id = scoped;
+	}
 	rc = run(db, "INSERT INTO deliveries (source, delivery_id, received_at, outcome, "
 	    "ticket_id) VALUES (?, ?, ?, '', ?) ON CONFLICT DO NOTHING RETURNING 1", &inserted, 4,
 	    source, delivery_id, snow, ev->ticket_id);
@@ -295,7 +328,9 @@ survey_intake(sqlite3 *db, const struct policy *pol, const char *source,
 		rc = intake_reopened(db, source, ev, now, res);
 	if (rc != SQLITE_OK)
 		return rc;
-	return run(db, "UPDATE deliveries SET outcome = ?, reason = ? WHERE source = ? AND "
-	    "delivery_id = ?", NULL, 4, survey_outcome_name(res->outcome), res->reason, source,
+	return run(db, "UPDATE deliveries SET outcome = ?, reason = ?, detail = ? WHERE "
+	    "source = ? AND delivery_id = ?", NULL, 5, survey_outcome_name(res->outcome),
+	    res->reason, res->reason != NULL && ev->unsurveyable != NULL &&
+	    strcmp(res->reason, ev->unsurveyable) == 0 ? ev->unsurveyable_detail : NULL, source,
 	    delivery_id);
 }

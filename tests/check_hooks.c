@@ -1,5 +1,6 @@
 /* check_hooks.c - what the adapters share: status lists, timestamp
- * freshness, HMAC in hex and base64 under several secrets, languages. */
+ * freshness, HMAC in hex and base64 under several secrets, languages,
+ * template bodies whose placeholders were pasted unescaped. */
 #include "autoconfig.h"
 
 #include <check.h>
@@ -132,6 +133,53 @@ START_TEST(source_keys)
 }
 END_TEST
 
+/* Reads a template body (strictly, then tolerantly) and returns the
+ * subject and requester name it holds, "" when it could not be read. */
+static int
+template_fields(const char *body, char subject[128], char name[128], struct event *ev)
+{
+	struct event_error err;
+	json_t *root = hook_load_template_body(body, strlen(body), ev, &err);
+
+	subject[0] = name[0] = '\0';
+	if (root == NULL)
+		return -1;
+	event_display_text(root, "ticket.subject", subject, 128, ev);
+	event_display_text(root, "requester.name", name, 128, ev);
+	json_decref(root);
+	return 0;
+}
+
+/* contrib/zendesk/body.json.tmpl with its placeholders pasted unescaped */
+START_TEST(unescaped_placeholders_are_read)
+{
+	char subject[128], name[128];
+	struct event ev;
+
+	ck_assert_int_eq(template_fields("{\"ticket\":{\"id\":\"1\",\"subject\":\"Printer \"HP\", floor 3\","
+	    "\"status\":\"Solved\"},\"requester\":{\"email\":\"a@b.example\",\"name\":\"Jan \"JJ\" "
+	    "de Vries\"}}", subject, name, &ev), 0);
+	ck_assert_str_eq(subject, "Printer \"HP\", floor 3");
+	ck_assert_str_eq(name, "Jan \"JJ\" de Vries");
+	ck_assert_ptr_nonnull(strstr(ev.dropped, "read tolerantly"));
+	ck_assert_int_eq(template_fields("{\"ticket\":{\"subject\":\"C:\\Users\\jan\\new\","
+	    "\"status\":\"Solved\"},\"requester\":{\"name\":\"a\nb\"}}", subject, name, &ev), 0);
+	ck_assert_str_eq(subject, "C:\\Users\\jan\\new");
+	ck_assert_str_eq(name, "a b");
+	ck_assert_int_eq(template_fields("{\"ticket\":{\"subject\":\"line one\r\nline two\"}}",
+	    subject, name, &ev), 0);
+	ck_assert_str_eq(subject, "line one line two");
+	/* escaped bodies are read as they are */
+	ck_assert_int_eq(template_fields("{\"ticket\":{\"subject\":\"say \\\"hi\\\"\\n\"}}",
+	    subject, name, &ev), 0);
+	ck_assert_str_eq(subject, "say \"hi\"");
+	ck_assert_str_eq(ev.dropped, "");
+	/* not a template's shape at all */
+	ck_assert_int_eq(template_fields("Array", subject, name, &ev), -1);
+	ck_assert_int_eq(template_fields("{\"ticket\":", subject, name, &ev), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -145,6 +193,7 @@ main(void)
 	tcase_add_test(tc, known_sha1_vector);
 	tcase_add_test(tc, language_names);
 	tcase_add_test(tc, source_keys);
+	tcase_add_test(tc, unescaped_placeholders_are_read);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
