@@ -360,8 +360,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def list_response(self, rows, url, itemtype):
         # APIRest::call(): range (default 0-(list_limit-1)), 200 or 206,
-        # Accept-Range and, when anything matched, Content-Range
+        # Accept-Range and, when anything matched, Content-Range;
+        # get_hateoas=false drops the links (API::getItems())
         q = parse_qs(url.query)
+        if q.get("get_hateoas", [""])[0] in ("false", "0"):
+            rows = [{k: v for k, v in r.items() if k != "links"} for r in rows]
         start, end = 0, 19      # $_SESSION['glpilist_limit'] = 20 (GLPI's default)
         if "range" in q:
             try:
@@ -420,6 +423,8 @@ class Handler(BaseHTTPRequestHandler):
         if u is None:
             return self.error(404, "ERROR_ITEM_NOT_FOUND", "Item not found")
         row = user_row(self.api_url(), int(uid), u)
+        if parse_qs(urlsplit(self.path).query).get("get_hateoas", [""])[0] in ("false", "0"):
+            del row["links"]
         # APIRest::call(): Last-Modified from date_mod
         lm = formatdate(time.mktime(time.strptime(row["date_mod"], "%Y-%m-%d %H:%M:%S")), usegmt=True)
         self.send_json(200, row, {"Last-Modified": lm})
