@@ -1,7 +1,7 @@
 /* event_checks.h - owns the invariants every parsed event must hold,
  * whichever parser (the common event or an adapter) produced it: no
- * control character in any field, valid addresses, the fields a close
- * requires, numbers in range. */
+ * control character in any field, valid addresses, a close either with
+ * its requester's address or marked unsurveyable, numbers in range. */
 #ifndef NPSD_FUZZ_EVENT_CHECKS_H
 #define NPSD_FUZZ_EVENT_CHECKS_H
 
@@ -39,10 +39,13 @@ fuzz_check_event(const struct event *ev)
 	FUZZ_CHECK(ev->self_score >= -1 && ev->self_score <= 10);
 	for (const char *p = ev->language; *p != '\0'; p++)
 		FUZZ_CHECK(*p >= 'a' && *p <= 'z');
-	if (ev->type == EVENT_CLOSED) {
+	FUZZ_CHECK_TEXT(ev->unsurveyable_detail);
+	FUZZ_CHECK_TEXT(ev->dropped);
+	/* a close is surveyable with an address, or recorded with a reason */
+	if (ev->type == EVENT_CLOSED && ev->unsurveyable == NULL)
 		FUZZ_CHECK(ev->requester_email[0] != '\0');
-		FUZZ_CHECK(ev->agent_id[0] != '\0' || ev->agent_email[0] != '\0');
-	}
+	if (ev->unsurveyable != NULL)
+		FUZZ_CHECK(ev->requester_email[0] == '\0');
 }
 
 #endif
