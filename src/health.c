@@ -1,5 +1,5 @@
 /* health.c - owns GET /healthz: 200 when the database answers and the
- * mailer can record what it sends; 503 naming which part is not well. */
+ * mailer can record its deliveries; 503 (with Retry-After) otherwise. */
 #include "autoconfig.h"
 
 #include "db.h"
@@ -15,6 +15,6 @@ health_handle(struct request *req)
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
 	if (!mailer_storage_writable())
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain",
-		    "unavailable: the mailer cannot write to the database, so no mail is sent\n");
+		    "unavailable: the database cannot be written; no mail is sent\n");
 	return http_text(req, MHD_HTTP_OK, "text/plain", "ok\n");
 }

@@ -94,6 +94,15 @@ out:
 	return rc;
 }
 
+/* The database cannot be written now: nothing was done, try again (the
+ * link, if any, is still good). */
+static enum MHD_Result
+unavailable(struct request *req)
+{
+	return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+	    "temporarily unavailable; nothing was changed, please try again in a few seconds\n");
+}
+
 enum MHD_Result
 page_login_get(struct request *req)
 {
@@ -116,7 +125,7 @@ page_login_post(struct request *req)
 	if (req->form.email_too_long || !message_address_valid(email))
 		return login_form(req, l, MHD_HTTP_BAD_REQUEST, W_BAD_FORM);
 	if (db == NULL || db_begin(db) != SQLITE_OK)
-		return dash_message(req, MHD_HTTP_SERVICE_UNAVAILABLE, l, NULL, W_SIGN_IN, W_TOO_MANY);
+		return unavailable(req);
 	known = session_address_known(db, email);
 	if (known == 1)
 		made = session_link_create(db, email, now, link);
@@ -124,12 +133,10 @@ page_login_post(struct request *req)
 	    (made == 1 && queue_link_mail(db, req->cfg, l, email, link, now) == -1)) {
 		db_rollback(db);
 		log_warnx("sign-in link not stored: %s", sqlite3_errmsg(db));
-		return dash_message(req, MHD_HTTP_SERVICE_UNAVAILABLE, l, NULL, W_SIGN_IN,
-		    W_TOO_MANY);
+		return unavailable(req);
 	}
 	if (db_commit(db) != SQLITE_OK)
-		return dash_message(req, MHD_HTTP_SERVICE_UNAVAILABLE, l, NULL, W_SIGN_IN,
-		    W_TOO_MANY);
+		return unavailable(req);
 	crypto_wipe(link, sizeof link);
 	if (made == 1)
 		mailer_wake();
@@ -149,9 +156,10 @@ page_login_link_get(struct request *req)
 	rc = db != NULL ? session_link_check(db, req->arg, time(NULL), 0, email) : -1;
 	if (rc == 0)
 		ratelimit_note_unknown(http_client_address(req), time(NULL));
+	if (rc == -1)
+		return unavailable(req);
 	if (rc != 1)
-		return dash_message(req, rc == 0 ? MHD_HTTP_GONE : MHD_HTTP_SERVICE_UNAVAILABLE, l,
-		    NULL, W_SIGN_IN, W_LINK_GONE);
+		return dash_message(req, MHD_HTTP_GONE, l, NULL, W_SIGN_IN, W_LINK_GONE);
 	/* a fetch changes nothing: only the button's POST signs in */
 	buf_init(&b, NPSD_MAX_PAGE);
 	dash_begin(&b, l, dash_word(l, W_SIGN_IN), NULL, "/login");
@@ -174,8 +182,7 @@ page_login_link_post(struct request *req)
 
 	http_form_finish(req);
 	if (db == NULL || db_begin(db) != SQLITE_OK)
-		return dash_message(req, MHD_HTTP_SERVICE_UNAVAILABLE, l, NULL, W_SIGN_IN,
-		    W_LINK_GONE);
+		return unavailable(req);
 	rc = session_link_check(db, req->arg, now, 1, email);
 	if (rc == 1 && session_create(db, email, now, session) == -1)
 		rc = -1;
@@ -183,8 +190,9 @@ page_login_link_post(struct request *req)
 		db_rollback(db);
 		if (rc == 0)
 			ratelimit_note_unknown(http_client_address(req), now);
-		return dash_message(req, rc == 0 ? MHD_HTTP_GONE : MHD_HTTP_SERVICE_UNAVAILABLE, l,
-		    NULL, W_SIGN_IN, W_LINK_GONE);
+		if (rc != 0)
+			return unavailable(req);
+		return dash_message(req, MHD_HTTP_GONE, l, NULL, W_SIGN_IN, W_LINK_GONE);
 	}
 	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict; "
 	    "Max-Age=%d", SESSION_COOKIE, session, SESSION_TTL);
@@ -210,8 +218,11 @@ page_logout(struct request *req)
 		return dash_message(req, MHD_HTTP_FORBIDDEN, l, NULL, W_SIGN_OUT, W_BAD_FORM);
 	}
 	if (rc == 1) {
-		session_delete(db_thread(), token);
+		int deleted = session_delete(db_thread(), token);
+
 		session_user_free(&u);
+		if (deleted == -1)	/* the session would outlive the cookie */
+			return unavailable(req);
 	}
 	return http_redirect_cookie(req, "/login", SESSION_COOKIE "=; Path=/; Secure; HttpOnly; "
 	    "SameSite=Strict; Max-Age=0");
