@@ -53,7 +53,8 @@ usage(void)
 	    "  followup list [--all] [--team ID] | followup done SURVEY [--note TEXT]\n"
 	    "  admin add|remove ADDRESS | admin list\n"
 	    "  mail list [--waiting|--failed|--all] [--format table|json]\n"
-	    "  mail retry ID|--all | mail drop ID\n");
+	    "  mail retry ID|--all | mail drop ID\n"
+	    "  backup FILE\n");
 	exit(EXIT_USAGE);
 }
 
@@ -756,6 +757,8 @@ main(int argc, char **argv)
 		return cmd_admin(argc - i, argv + i);
 	if (strcmp(argv[i], "mail") == 0)
 		return cmd_mail(argc - i, argv + i);
+	if (strcmp(argv[i], "backup") == 0)
+		return cmd_backup(argc - i, argv + i);
 	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
 	return EXIT_USAGE;
 }

@@ -59,5 +59,6 @@ int	cmd_team(int argc, char **argv);
 int	cmd_followup(int argc, char **argv);
 int	cmd_admin(int argc, char **argv);
 int	cmd_mail(int argc, char **argv);
+int	cmd_backup(int argc, char **argv);
 
 #endif
