@@ -169,5 +169,8 @@ esac
 check_contains "the answer page still answers" "HTTP/1.1 200" "$(cat "$WORK/busy.page")"
 check "nothing was stored while locked" "0 0" "$(sql "SELECT count(*) FROM answers") $(sql "SELECT count(*) FROM suppressions")"
 check "after the lock the answer is stored" 303 "$(curl -s -o /dev/null -w '%{http_code}' -d score=7 "$BASE/s/$T")"
+stop_npsd
+check "SIGTERM exits 0" 0 "$?"
+check "no sanitizer report in the log" 0 "$(grep -c -e 'runtime error' -e 'Sanitizer' "$WORK/npsd.log")"
 
 finish

@@ -74,5 +74,6 @@ check "the log is not flooded" yes "$([ "$lines" -lt 100 ] && echo yes || echo "
 check "healthz after" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")"
 stop_npsd
 check "SIGTERM after the attacks exits 0" 0 "$?"
+check "no sanitizer report in the log" 0 "$(grep -c -e 'runtime error' -e 'Sanitizer' "$WORK/npsd.log")"
 
 finish
