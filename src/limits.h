@@ -49,16 +49,16 @@
 #define NPSD_STOP_GRACE_MAX        25        /* seconds; stays inside TimeoutStopSec=30 */
 #define NPSD_CONNECTION_TIMEOUT    30        /* seconds without progress (e.g. a stalled reader) */
 #define NPSD_MAX_CONNECTIONS       512
-#define NPSD_HEADER_TIMEOUT        10        /* seconds from accept (or the previous answer) to a request's last header */
-#define NPSD_BODY_TIMEOUT          10        /* seconds a request body may take, plus one per NPSD_BODY_MIN_RATE bytes */
-#define NPSD_BODY_MIN_RATE         500       /* bytes a second a body must average after NPSD_BODY_TIMEOUT */
-#define NPSD_SHED_AT               (NPSD_MAX_CONNECTIONS - 64) /* live connections from which the oldest idle one is shed */
-#define NPSD_IDLE_GRACE_MS         1000      /* a connection that sent nothing for this long is idle */
-#define NPSD_PER_IP_SLACK          32        /* shed connections an address may still hold while they close */
+#define NPSD_HEADER_TIMEOUT        10        /* s from accept or last answer to end of headers */
+#define NPSD_BODY_TIMEOUT          10        /* s for a body, +1 s per NPSD_BODY_MIN_RATE bytes */
+#define NPSD_BODY_MIN_RATE         500       /* bytes/s a body must average beyond that */
+#define NPSD_SHED_AT               (NPSD_MAX_CONNECTIONS - 64) /* from here idle ones are shed */
+#define NPSD_IDLE_GRACE_MS         1000      /* ms without a byte: an idle connection */
+#define NPSD_PER_IP_SLACK          32        /* shed ones an address may hold while they close */
 #define NPSD_GUARD_TICK_MS         100       /* how often deadlines are checked */
-#define NPSD_GUARD_REPORT_SECONDS  60        /* at most one log line of shed connections per this */
-#define NPSD_FD_RESERVE            128       /* descriptors beyond the connections: database, log, mail */
-#define NPSD_HTTP_LOG_BURST        10        /* libmicrohttpd log lines per NPSD_GUARD_REPORT_SECONDS */
+#define NPSD_GUARD_REPORT_SECONDS  60        /* s between log lines about shed connections */
+#define NPSD_FD_RESERVE            128       /* descriptors beyond the connections */
+#define NPSD_HTTP_LOG_BURST        10        /* MHD log lines per NPSD_GUARD_REPORT_SECONDS */
 #define NPSD_MAX_DURATION          (3650LL * 86400) /* ten years */
 #define NPSD_MAX_REPORT_TEAMS      64        /* teams in one report filter or token */
 #define NPSD_MAX_BUCKETS           600       /* weeks or months in one report */

@@ -107,7 +107,7 @@ page_lookup_failed(struct request *req, enum page_lookup r, const char *lang)
 		return page_render(req, MHD_HTTP_GONE, lang, TEMPLATE_ERROR_410, NULL, 0);
 	case PAGE_ERROR:
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
-		    "temporarily unavailable, please try again in a minute\n");
+		    "temporarily unavailable, please try again in a few seconds\n");
 	default:
 		return page_render(req, MHD_HTTP_NOT_FOUND, lang, TEMPLATE_ERROR_404, NULL, 0);
 	}
