@@ -11,6 +11,20 @@
 #include "survey_mail.h"
 #include "template.h"
 
+/* Who closed the ticket, as the mail names it: the agent, else the team,
+ * else the sender, never an empty name ("closed by ."). */
+static const char *
+handled_by(const struct config *cfg, const struct survey_mail *s, const char *lang)
+{
+	if (s->agent_name[0] != '\0')
+		return s->agent_name;
+	if (s->team_name[0] != '\0')
+		return s->team_name;
+	if (cfg->from_name != NULL && cfg->from_name[0] != '\0')
+		return cfg->from_name;
+	return strcmp(lang, "nl") == 0 ? "de servicedesk" : "the service desk";
+}
+
 int
 survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const char *token,
     time_t now, char *message_id, size_t idlen, struct buf *out)
@@ -18,7 +32,7 @@ survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const
 	char survey_url[512], unsub_url[512], honeypot_url[520];
 	const char *lang = template_language(s->language, cfg->default_language);
 	const char *domain = strrchr(cfg->from_address, '@') + 1;
-	const char *agent = s->agent_name[0] ? s->agent_name : "";
+	const char *agent = handled_by(cfg, s, lang);
 	struct buf subject, text, html;
 	struct message_parts m;
 	int rc = -1;

@@ -122,6 +122,8 @@ for to in s.dekker@example.net:1 k.vos@example.net:1 m.peters@example.net:1 anna
 	check "survey mail to ${to%:*}" "${to#*:}" "$(grep -l "^To:.*[ <]${to%:*}" "$WORK"/mail/new/* 2>/dev/null | wc -l)"
 done
 check "no mail names root@localhost or the '-' user" 0 "$(grep -l 'root@localhost\|closed by -\.' "$WORK"/mail/new/* 2>/dev/null | wc -l)"
+check "no mail says \"closed by .\" for a close without agent" 0 \
+    "$(grep -l 'closed by \.\|gesloten door \.' "$WORK"/mail/new/* 2>/dev/null | wc -l)"
 $NPSCTL -c "$WORK/npsd.conf" survey show --source zammad 10083 > "$WORK/show" 2>&1
 check_contains "survey show explains a no_address close" "no_address: ticket.customer.email is empty" "$(cat "$WORK/show")"
 check_contains "/metrics counts skipped closes" 'outcome="skipped"' "$(curl -s "$BASE/metrics")"
