@@ -15,7 +15,7 @@
 int
 policy_split(const char *list, int (*fn)(const char *, void *), void *arg)
 {
-	char item[512];
+	char item[POLICY_MAX_ITEM + 1];
 	size_t n = 0;
 	int depth = 0;
 
@@ -101,15 +101,19 @@ policy_load(struct policy *p, const struct config *cfg, char *err, size_t errlen
 	p->cooldown = cfg->cooldown;
 	p->max_per_30d = cfg->max_per_30d;
 	p->sample = cfg->sample;
-	snprintf(err, errlen, "[survey]: out of memory");
-	if (policy_split(cfg->exclude, add_item, &c) == -1)
-		goto fail;
-	c.which = 1;
-	if (policy_split(cfg->exclude_categories, add_item, &c) == -1)
-		goto fail;
-	c.which = 2;
-	if (policy_split(cfg->exclude_teams, add_item, &c) == -1)
-		goto fail;
+	{
+		const char *lists[] = { cfg->exclude, cfg->exclude_categories, cfg->exclude_teams };
+		static const char *const keys[] = { "exclude", "exclude_categories", "exclude_teams" };
+
+		for (c.which = 0; c.which < 3; c.which++) {
+			/* add_item names its own failures; what is left is an item
+			 * too long for the split, or memory */
+			snprintf(err, errlen, "[survey] %s: an item over %zu bytes, or out of memory",
+			    keys[c.which], (size_t)POLICY_MAX_ITEM);
+			if (policy_split(lists[c.which], add_item, &c) == -1)
+				goto fail;
+		}
+	}
 	{
 		char why[200];
 		if (window_parse(cfg->send_window, &p->window, why, sizeof why) == -1) {

@@ -31,8 +31,11 @@ struct config;
 /* Compiles the [survey] rules; -1 with a message naming the key. */
 int	policy_load(struct policy *, const struct config *, char *err, size_t errlen);
 void	policy_free(struct policy *);
+#define POLICY_MAX_ITEM	511	/* bytes of one list item */
+
 /* Splits a comma separated list, ignoring commas inside {m,n}; calls fn
- * for each trimmed item. -1 when fn fails. */
+ * for each trimmed item. -1 when fn fails or an item is longer than
+ * POLICY_MAX_ITEM. */
 int	policy_split(const char *list, int (*fn)(const char *item, void *arg), void *arg);
 /* 1 when the requester address, category or team is excluded. */
 int	policy_excluded(const struct policy *, const char *email, const char *category,
