@@ -54,7 +54,8 @@ usage(void)
 	    "  admin add|remove ADDRESS | admin list\n"
 	    "  mail list [--waiting|--failed|--all] [--format table|json]\n"
 	    "  mail retry ID|--all | mail drop ID\n"
-	    "  backup FILE\n");
+	    "  backup FILE\n"
+	    "  export ADDRESS | forget ADDRESS [--allow-future] | agent forget ID\n");
 	exit(EXIT_USAGE);
 }
 
@@ -759,6 +760,12 @@ main(int argc, char **argv)
 		return cmd_mail(argc - i, argv + i);
 	if (strcmp(argv[i], "backup") == 0)
 		return cmd_backup(argc - i, argv + i);
+	if (strcmp(argv[i], "export") == 0)
+		return cmd_export(argc - i, argv + i);
+	if (strcmp(argv[i], "forget") == 0)
+		return cmd_forget(argc - i, argv + i);
+	if (strcmp(argv[i], "agent") == 0)
+		return cmd_agent(argc - i, argv + i);
 	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
 	return EXIT_USAGE;
 }

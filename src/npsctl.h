@@ -60,5 +60,8 @@ int	cmd_followup(int argc, char **argv);
 int	cmd_admin(int argc, char **argv);
 int	cmd_mail(int argc, char **argv);
 int	cmd_backup(int argc, char **argv);
+int	cmd_export(int argc, char **argv);
+int	cmd_forget(int argc, char **argv);
+int	cmd_agent(int argc, char **argv);
 
 #endif
