@@ -1,7 +1,9 @@
 /* retention.c - owns forgetting: what identifies a requester (address,
- * name) and what they wrote (comments, in every answer version) is erased
- * once [retention] personal_data has passed; scores, agents, teams and
- * categories stay, so reports keep their numbers. */
+ * name), what they wrote (comments, in every answer version), what a team
+ * lead wrote about them (follow-up notes) and the mail to them, with the
+ * server's reply that may name them, is erased once [retention]
+ * personal_data has passed; scores, agents, teams and categories stay, so
+ * reports keep their numbers. */
 #include "autoconfig.h"
 
 #include "db.h"
@@ -17,8 +19,11 @@ retention_sweep(sqlite3 *db, long long keep, time_t now)
 		    "(requester_email IS NOT NULL OR requester_name IS NOT NULL)",
 		"UPDATE answers SET comment = NULL WHERE answered_at < ?1 AND comment IS NOT NULL",
 		"UPDATE answer_versions SET comment = NULL WHERE at < ?1 AND comment IS NOT NULL",
-		"UPDATE outbox SET recipient = '', message = '' WHERE created_at < ?1 AND "
-		    "state NOT IN ('queued', 'sending') AND (recipient <> '' OR length(message) > 0)",
+		"UPDATE outbox SET recipient = '', message = '', last_error = NULL WHERE "
+		    "created_at < ?1 AND state NOT IN ('queued', 'sending') AND "
+		    "(recipient <> '' OR length(message) > 0 OR last_error IS NOT NULL)",
+		"UPDATE followups SET note = NULL WHERE coalesce(done_at, created_at) < ?1 AND "
+		    "note IS NOT NULL",
 	};
 	long long changed = 0;
 

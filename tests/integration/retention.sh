@@ -1,7 +1,8 @@
 #!/bin/sh
 # retention.sh - [retention] personal_data: once it has passed, requesters'
-# addresses and names and their comments (every version) are erased, and
-# old outbox rows forget their recipient; scores stay and still count.
+# addresses and names and their comments (every version) are erased, old
+# outbox rows forget their recipient, and follow-up notes go; scores stay
+# and still count.
 # Time is moved by rewriting stored timestamps across the boundary.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 
@@ -20,6 +21,9 @@ post "$(closed_event NEW-1 new@example.net)"
 wait_until_eq 2 sink_count
 check "old answered" 303 "$(answer "$(survey_token_for old@example.net)" 9 'Old comment')"
 check "new answered" 303 "$(answer "$(survey_token_for new@example.net)" 3 'New comment')"
+"$NPSCTL" -c "$WORK/npsd.conf" followup done "$(sql "SELECT public_id FROM surveys WHERE ticket_id = 'NEW-1'")" \
+    --note 'Called her back' > /dev/null
+check "the detractor's follow-up has its note" "Called her back" "$(sql "SELECT note FROM followups")"
 stop_npsd
 
 day=86400
@@ -30,7 +34,8 @@ sql "UPDATE surveys SET closed_at = closed_at - 30 * $day - 60 WHERE ticket_id =
      UPDATE outbox SET created_at = created_at - 30 * $day - 60 WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'OLD-1');
      UPDATE surveys SET closed_at = closed_at - 30 * $day + 60 WHERE ticket_id = 'NEW-1';
      UPDATE answers SET answered_at = answered_at - 30 * $day + 60 WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'NEW-1');
-     UPDATE answer_versions SET at = at - 30 * $day + 60 WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'NEW-1')"
+     UPDATE answer_versions SET at = at - 30 * $day + 60 WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'NEW-1');
+     UPDATE followups SET created_at = created_at - 30 * $day - 60, done_at = done_at - 30 * $day - 60"
 start_npsd "$WORK/npsd.conf"
 wait_until_eq "" sql "SELECT requester_email FROM surveys WHERE ticket_id = 'OLD-1'"
 check "the old requester's address is erased" "" "$(sql "SELECT requester_email FROM surveys WHERE ticket_id = 'OLD-1'")"
@@ -39,6 +44,7 @@ check "the old comment is erased" "9|" "$(sql "SELECT a.score, a.comment FROM an
 check "in every version" 0 "$(sql "SELECT count(*) FROM answer_versions WHERE comment = 'Old comment'")"
 check "the old outbox row forgets its recipient" "" "$(sql "SELECT recipient FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'OLD-1')")"
 check "the newer requester is kept" "new@example.net" "$(sql "SELECT requester_email FROM surveys WHERE ticket_id = 'NEW-1'")"
+check "a follow-up note done longer ago is erased" "" "$(sql "SELECT note FROM followups")"
 check "and the newer comment" "New comment" "$(sql "SELECT comment FROM answers a JOIN surveys s ON s.id = a.survey WHERE s.ticket_id = 'NEW-1'")"
 json=$("$NPSCTL" -c "$WORK/npsd.conf" report --by none --last 60d --format json)
 check "both scores still count" 2 "$(json_field "$json" groups.0.responses)"
