@@ -46,7 +46,7 @@ step_done(sqlite3_stmt *st)
 
 long long
 access_token_create(sqlite3 *db, enum access_role role, const char *agent,
-    const char *const *teams, size_t nteams, time_t now, time_t expires_at,
+    const char *const *teams, size_t nteams, time_t now, time_t expires_at, const char *label,
     char out[ACCESS_TOKEN_LEN + 1])
 {
 	char raw[NPSD_TOKEN_CHARS + 1], hash[CRYPTO_SHA256_HEX];
@@ -60,8 +60,8 @@ access_token_create(sqlite3 *db, enum access_role role, const char *agent,
 	crypto_sha256_hex(out, strlen(out), hash);
 	if (db_begin(db) != SQLITE_OK)
 		return -1;
-	st = db_prepare(db, "INSERT INTO api_tokens (hash, role, agent_id, created_at, expires_at) "
-	    "VALUES (?, ?, ?, ?, ?)");
+	st = db_prepare(db, "INSERT INTO api_tokens (hash, role, agent_id, created_at, expires_at, "
+	    "label) VALUES (?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -71,6 +71,7 @@ access_token_create(sqlite3 *db, enum access_role role, const char *agent,
 	sqlite3_bind_int64(st, 4, now);
 	if (expires_at > 0)
 		sqlite3_bind_int64(st, 5, expires_at);
+	sqlite3_bind_text(st, 6, label != NULL ? label : "", -1, SQLITE_STATIC);
 	if (step_done(st) == -1)
 		goto fail;
 	id = sqlite3_last_insert_rowid(db);

@@ -27,9 +27,10 @@ const char *access_role_name(enum access_role);
 int	access_role_parse(const char *, enum access_role *);
 
 /* Creates a token in its own transaction; out receives the token (shown
- * once, never stored). expires_at 0: never. Returns the token's id, or -1. */
+ * once, never stored). expires_at 0: never; label (may be NULL) says whose
+ * it is. Returns the token's id, or -1. */
 long long access_token_create(sqlite3 *, enum access_role, const char *agent,
-    const char *const *teams, size_t nteams, time_t now, time_t expires_at,
+    const char *const *teams, size_t nteams, time_t now, time_t expires_at, const char *label,
     char out[ACCESS_TOKEN_LEN + 1]);
 /* 1 and fills p for a valid, unrevoked, unexpired token; 0 when there is
  * none; -1 on a database error. Marks the token used. */

@@ -58,6 +58,19 @@ warn_unknown(sqlite3 *db, const char *sql, const char *const *ids, size_t n, con
 }
 
 static int
+label_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > NPSD_MAX_TOKEN_LABEL)
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
 token_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -65,10 +78,11 @@ token_create(int argc, char **argv)
 		{ "agent", required_argument, NULL, 'a' },
 		{ "team", required_argument, NULL, 't' },
 		{ "expires", required_argument, NULL, 'e' },
+		{ "label", required_argument, NULL, 'l' },
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *teams[NPSD_MAX_REPORT_TEAMS], *agent = NULL;
+	const char *teams[NPSD_MAX_REPORT_TEAMS], *agent = NULL, *label = "";
 	char token[ACCESS_TOKEN_LEN + 1], when[32];
 	long long expires = 90LL * 86400, id;
 	enum access_role role;
@@ -105,6 +119,13 @@ token_create(int argc, char **argv)
 				usage_error("--expires: expected a duration such as 90d, or never, "
 				    "not \"%s\"", optarg);
 			break;
+		case 'l':
+			if (!label_valid(optarg))
+				usage_error("--label: 1 to %d bytes of text without control characters "
+				    "(whose token this is, e.g. \"Grafana, servicedesk board\")",
+				    NPSD_MAX_TOKEN_LABEL);
+			label = optarg;
+			break;
 		case 'c':
 			config_file = optarg;
 			config_explicit = 1;
@@ -128,7 +149,7 @@ token_create(int argc, char **argv)
 	    "SELECT count(*) FROM teams WHERE id = ?", role == ACCESS_AGENT ? &agent : teams,
 	    role == ACCESS_AGENT ? 1 : (size_t)nteams, role == ACCESS_AGENT ? "agent" : "team");
 	id = access_token_create(db, role, agent, teams, (size_t)nteams, now,
-	    expires > 0 ? now + (time_t)expires : 0, token);
+	    expires > 0 ? now + (time_t)expires : 0, label, token);
 	if (id < 0)
 		return finish(db, &cfg, EXIT_RUNTIME);
 	printf("%s\n", token);
@@ -151,11 +172,12 @@ token_list(void)
 
 	st = db_prepare(db, "SELECT t.id, t.role, coalesce(t.agent_id, ''), "
 	    "coalesce((SELECT group_concat(team_id, ',') FROM api_token_teams WHERE token = t.id), ''), "
-	    "t.created_at, t.expires_at, t.used_at, t.revoked_at FROM api_tokens t ORDER BY t.id");
+	    "t.created_at, t.expires_at, t.used_at, t.revoked_at, t.label FROM api_tokens t "
+	    "ORDER BY t.id");
 	if (st == NULL)
 		return finish(db, &cfg, EXIT_RUNTIME);
-	printf("%-5s %-8s %-24s %-20s %-20s %-20s %s\n", "id", "role", "scope", "created",
-	    "expires", "last used", "state");
+	printf("%-5s %-8s %-24s %-20s %-20s %-20s %-8s %s\n", "id", "role", "scope", "created",
+	    "expires", "last used", "state", "label");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char created[32], expires[32] = "never", used[32] = "-";
 		const char *state = "active";
@@ -170,10 +192,11 @@ token_list(void)
 			event_format_time((time_t)sqlite3_column_int64(st, 6), used, sizeof used);
 		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
 			state = "revoked";
-		printf("%-5lld %-8s %-24.24s %-20s %-20s %-20s %s\n", sqlite3_column_int64(st, 0),
-		    text_col(st, 1), strcmp(text_col(st, 1), "admin") == 0 ? "everything" :
+		printf("%-5lld %-8s %-24.24s %-20s %-20s %-20s %-8s %s\n",
+		    sqlite3_column_int64(st, 0), text_col(st, 1),
+		    strcmp(text_col(st, 1), "admin") == 0 ? "everything" :
 		    *text_col(st, 2) ? text_col(st, 2) : text_col(st, 3), created, expires, used,
-		    state);
+		    state, text_col(st, 8));
 	}
 	sqlite3_finalize(st);
 	return finish(db, &cfg, 0);
@@ -230,8 +253,25 @@ lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
+/* A team is known once an event named it or it has a manager. */
 static int
-team_manager(const char *team, const char *address, int add)
+team_known(sqlite3 *db, const char *team)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM teams WHERE id = ?1) OR "
+	    "EXISTS (SELECT 1 FROM team_managers WHERE team_id = ?1)");
+	int known = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		known = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return known;
+}
+
+static int
+team_manager(const char *team, const char *address, int add, int create)
 {
 	char email[NPSD_MAX_EMAIL + 1], none[NPSD_MAX_EMAIL + 360];
 	struct config cfg;
@@ -248,6 +288,12 @@ team_manager(const char *team, const char *address, int add)
 	db = open_db(&cfg);
 	if (db_begin(db) != SQLITE_OK)
 		return finish(db, &cfg, EXIT_RUNTIME);
+	if (add && !create && team_known(db, team) != 1) {
+		db_rollback(db);
+		fprintf(stderr, "npsctl: no team \"%s\" has been seen in an event (npsctl team list); "
+		    "add --create to name its manager before its first close\n", team);
+		return finish(db, &cfg, EXIT_RUNTIME);
+	}
 	st = db_prepare(db, add ?
 	    "INSERT OR IGNORE INTO team_managers (team_id, email, added_at) VALUES (?1, ?2, ?3)" :
 	    "DELETE FROM team_managers WHERE team_id = ?1 AND email = ?2");
@@ -297,14 +343,18 @@ team_list(void)
 int
 cmd_team(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "add-manager") == 0 && strcmp(argv[2], "--create") == 0)
+		return team_manager(argv[3], argv[4], 1, 1);
+	if (argc == 5 && strcmp(argv[1], "add-manager") == 0 && strcmp(argv[4], "--create") == 0)
+		return team_manager(argv[2], argv[3], 1, 1);
 	if (argc == 4 && strcmp(argv[1], "add-manager") == 0)
-		return team_manager(argv[2], argv[3], 1);
+		return team_manager(argv[2], argv[3], 1, 0);
 	if (argc == 4 && strcmp(argv[1], "remove-manager") == 0)
-		return team_manager(argv[2], argv[3], 0);
+		return team_manager(argv[2], argv[3], 0, 0);
 	if (argc == 2 && strcmp(argv[1], "list") == 0)
 		return team_list();
-	usage_error("%s", "team: expected add-manager TEAM ADDRESS, remove-manager TEAM ADDRESS "
-	    "or list");
+	usage_error("%s", "team: expected add-manager [--create] TEAM ADDRESS, remove-manager "
+	    "TEAM ADDRESS or list");
 }
 
 static int

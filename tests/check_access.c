@@ -105,7 +105,7 @@ START_TEST(tokens_are_hashed_and_expire)
 	close(fd);
 	db = db_open(path, 0, 1, err, sizeof err);
 	ck_assert_ptr_nonnull(db);
-	id = access_token_create(db, ACCESS_MANAGER, NULL, teams, 2, 1000, 2000, token);
+	id = access_token_create(db, ACCESS_MANAGER, NULL, teams, 2, 1000, 2000, "team lead", token);
 	ck_assert_int_gt(id, 0);
 	ck_assert_uint_eq(strlen(token), ACCESS_TOKEN_LEN);
 	ck_assert_int_eq(strncmp(token, "npsd_", 5), 0);
@@ -131,7 +131,7 @@ START_TEST(tokens_are_hashed_and_expire)
 	ck_assert_int_eq(db_exec(db, sql), SQLITE_OK);
 	ck_assert_int_eq(access_token_find(db, token, 1500, &p), 0);	/* revoked */
 
-	id = access_token_create(db, ACCESS_AGENT, "piet", NULL, 0, 1000, 0, token);
+	id = access_token_create(db, ACCESS_AGENT, "piet", NULL, 0, 1000, 0, NULL, token);
 	ck_assert_int_gt(id, 0);
 	ck_assert_int_eq(access_token_find(db, token, 1999999999, &p), 1);	/* never expires */
 	ck_assert_str_eq(p.agent_id, "piet");

@@ -16,7 +16,10 @@ write_config "$WORK/npsd.conf" \
 start_npsd "$WORK/npsd.conf"
 CTL="$NPSCTL -c $WORK/npsd.conf"
 
-check "team add-manager" 0 "$($CTL team add-manager sd Lead@Example.org > /dev/null; echo $?)"
+check "add-manager for a team no event has named is an error" 1 \
+    "$($CTL team add-manager sd Lead@Example.org > /dev/null 2>&1; echo $?)"
+check "and creates nothing" "" "$(sql "SELECT team_id FROM team_managers")"
+check "team add-manager --create" 0 "$($CTL team add-manager --create sd Lead@Example.org > /dev/null; echo $?)"
 check_contains "team list shows the manager, lower-cased" "lead@example.org" "$($CTL team list)"
 check "a bad manager address is a usage error" 2 "$($CTL team add-manager sd 'not an address' 2>/dev/null; echo $?)"
 check "removing someone who is not a manager fails" 1 "$($CTL team remove-manager sd other@example.org 2>/dev/null; echo $?)"
@@ -95,7 +98,10 @@ check "done twice is an error" 1 "$($CTL followup done "$svy" 2>/dev/null; echo 
 
 # Tokens, one per role.
 AGENT=$($CTL token create --role agent --agent piet 2>/dev/null)
-LEAD=$($CTL token create --role manager --team sd 2>/dev/null)
+LEAD=$($CTL token create --role manager --team sd --label 'Team lead, sd board' 2>/dev/null)
+check_contains "token list shows the label" "Team lead, sd board" "$($CTL token list)"
+check "a label with a control character is a usage error" 2 \
+    "$($CTL token create --role admin --label "$(printf 'a\tb')" > /dev/null 2>&1; echo $?)"
 ADMIN=$($CTL token create --role admin 2>/dev/null)
 check "tokens are shown once and stored hashed" 0 "$(sql "SELECT count(*) FROM api_tokens WHERE hash IN ('$AGENT', '$LEAD', '$ADMIN')")"
 check "a manager token needs a team" 2 "$($CTL token create --role manager 2>/dev/null; echo $?)"
