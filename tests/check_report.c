@@ -139,7 +139,8 @@ START_TEST(query_groups_and_periods)
 	db = db_open(path, 0, 1, err, sizeof err);
 	ck_assert_msg(db != NULL, "%s", err);
 	ck_assert_int_eq(db_exec(db,
-	    "INSERT INTO tickets VALUES (1, 'generic', 'T1', 'closed', 1, 0);"
+	    "INSERT INTO tickets (id, source, ticket_id, state, closes, updated_at) "
+	    "VALUES (1, 'generic', 'T1', 'closed', 1, 0);"
 	    "INSERT INTO surveys (id, public_id, ticket, close_seq, source, ticket_id, closed_at, "
 	    " language, agent_id, team_id, team_name, state, created_at, send_at, sent_at, self_score) VALUES"
 	    " (1, 'a', 1, 1, 'generic', 'T1', 0, 'en', 'piet', 'sd', 'Servicedesk', 'answered', 0, 0, 1100, 9),"
@@ -258,7 +259,8 @@ START_TEST(iso_weeks)
 	db = db_open(path, 0, 1, err, sizeof err);
 	ck_assert_ptr_nonnull(db);
 	ck_assert_int_eq(db_exec(db,
-	    "INSERT INTO tickets VALUES (1, 'generic', 'T1', 'closed', 1, 0);"
+	    "INSERT INTO tickets (id, source, ticket_id, state, closes, updated_at) "
+	    "VALUES (1, 'generic', 'T1', 'closed', 1, 0);"
 	    "INSERT INTO surveys (id, public_id, ticket, close_seq, source, ticket_id, closed_at, "
 	    " language, agent_id, state, created_at, send_at) VALUES"
 	    " (1, 'a', 1, 1, 'generic', 'T1', 0, 'en', 'p', 'answered', 0, 0),"
