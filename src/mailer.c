@@ -359,6 +359,18 @@ step_done(sqlite3_stmt *st, char *msg, size_t msglen)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+static const char *
+status_name(enum transport_status status)
+{
+	switch (status) {
+	case TRANSPORT_SENT: return "sent";
+	case TRANSPORT_TEMPFAIL: return "tempfail";
+	case TRANSPORT_PERMFAIL: return "permfail";
+	case TRANSPORT_UNKNOWN: return "unknown";
+	}
+	return "tempfail";
+}
+
 /* Records what one attempt did, in one transaction: the outbox row leaves
  * 'sending' and the survey moves as delivery_decide says. */
 static int
@@ -406,6 +418,11 @@ record_result(const struct outbox_claim *c, enum transport_status status, const 
 			sqlite3_bind_int64(st, 4, c->id);
 		}
 	}
+	if ((rc = step_done(st, msg, msglen)) != SQLITE_OK)
+		goto fail;
+	st = db_prepare(mdb, "UPDATE mail_attempt_counts SET count = count + 1 WHERE outcome = ?");
+	if (st != NULL)
+		sqlite3_bind_text(st, 1, status_name(status), -1, SQLITE_STATIC);
 	if ((rc = step_done(st, msg, msglen)) != SQLITE_OK)
 		goto fail;
 	if (d.survey == DELIVERY_SURVEY_SENT) {
@@ -638,6 +655,16 @@ recover_sending(time_t now, int at_start)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	n = sqlite3_changes(mdb);
+	if (rc == SQLITE_DONE && n > 0) {
+		st = db_prepare(mdb, "UPDATE mail_attempt_counts SET count = count + ? WHERE "
+		    "outcome = 'interrupted'");
+		rc = SQLITE_ERROR;
+		if (st != NULL) {
+			sqlite3_bind_int(st, 1, n);
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
 	if (rc != SQLITE_DONE || db_commit(mdb) != SQLITE_OK) {
 		db_rollback(mdb);
 		return;

@@ -58,6 +58,7 @@ metrics_handle(struct request *req)
 	static const char *const source_outcome[] = { "source", "outcome" };
 	static const char *const state[] = { "state" };
 	static const char *const kind_state[] = { "kind", "state" };
+	static const char *const outcome[] = { "outcome" };
 	sqlite3 *db = db_thread();
 	enum MHD_Result ret;
 	struct buf b;
@@ -76,8 +77,9 @@ metrics_handle(struct request *req)
 	    "Messages in the outbox by kind and state.",
 	    "SELECT kind, state, count(*) FROM outbox GROUP BY 1, 2 ORDER BY 1, 2", kind_state, 2);
 	rc |= family(db, &b, "npsd_mail_attempts_total", "counter",
-	    "Delivery attempts, by the state their message reached.",
-	    "SELECT state, coalesce(sum(attempts), 0) FROM outbox GROUP BY 1 ORDER BY 1", state, 1);
+	    "Delivery attempts by outcome: sent, tempfail (4xx or connection), permfail (5xx), "
+	    "unknown (no final reply), interrupted (npsd stopped while sending).",
+	    "SELECT outcome, count FROM mail_attempt_counts ORDER BY 1", outcome, 1);
 	rc |= family(db, &b, "npsd_mail_queue_depth", "gauge",
 	    "Messages waiting to be sent.",
 	    "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')", NULL, 0);

@@ -151,6 +151,9 @@ extra=$(( $(attempts) - 8 ))
 check "at most one extra copy per kill ($extra)" 0 "$?"
 check_contains "the restart says why it sends again" "sending them again under the same Message-ID" \
     "$(cat "$WORK/npsd.log")"
+interrupted=$(curl -s "$BASE/metrics" | sed -n 's/^npsd_mail_attempts_total{outcome="interrupted"} //p')
+[ "${interrupted:-0}" -ge 1 ] && [ "${interrupted:-0}" -le 5 ]
+check "/metrics counts the interrupted attempts ($interrupted)" 0 "$?"
 stop_npsd
 kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
 

@@ -59,6 +59,9 @@ case $(cat "$WORK/npsd.log") in
 *) ok "no late reply was read on a reused connection" ;;
 esac
 check "the link in the first copy works" 200 "$(link_status unknown@example.net)"
+metrics=$(curl -s "$BASE/metrics")
+check_contains "/metrics counts the unknown attempt" 'npsd_mail_attempts_total{outcome="unknown"} 1' "$metrics"
+check_contains "and the sent one" 'npsd_mail_attempts_total{outcome="sent"} 1' "$metrics"
 stop_npsd
 kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
 

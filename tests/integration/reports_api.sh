@@ -227,7 +227,7 @@ metrics=$(curl -s "$BASE/metrics")
 check_contains "metrics: events by source and outcome" 'npsd_events_total{source="generic",outcome="scheduled"} 4' "$metrics"
 check_contains "metrics: surveys by state" 'npsd_surveys{state="answered"} 3' "$metrics"
 check_contains "metrics: the alert among the mail" 'npsd_mail_messages{kind="alert",state="sent"} 1' "$metrics"
-check_contains "metrics: mail attempts" 'npsd_mail_attempts_total{state="sent"} 5' "$metrics"
+check_contains "metrics: mail attempts" 'npsd_mail_attempts_total{outcome="sent"} 5' "$metrics"
 check_contains "metrics: queue depth" 'npsd_mail_queue_depth 0' "$metrics"
 check "metrics: no addresses" 0 "$(printf %s "$metrics" | grep -c '@')"
 
