@@ -43,7 +43,9 @@ usage(void)
 	    "         [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n"
 	    "  survey show TICKET [--source NAME]\n"
 	    "  suppress add|remove|check ADDRESS | suppress list\n"
-	    "  answers [--flagged] [--last DURATION] | answers unflag SURVEY\n"
+	    "  answers [--flagged] [--since DATE] [--until DATE] [--last DURATION]\n"
+	    "         [--team ID[,ID]] [--agent ID] [--category NAME] [--format table|json|csv]\n"
+	    "  answers unflag SURVEY\n"
 	    "  comments [--since DATE] [--until DATE] [--last DURATION] [--team ID[,ID]]\n"
 	    "         [--agent ID] [--category NAME] [--format table|json|csv]\n"
 	    "  token create --role agent --agent ID | --role manager --team ID[,ID] |\n"
@@ -619,102 +621,6 @@ cmd_suppress(int argc, char **argv)
 	db_close(db);
 	config_free(&cfg);
 	return rc;
-}
-
-static int
-cmd_answers(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "flagged", no_argument, NULL, 'f' },
-		{ "last", required_argument, NULL, 'l' },
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long long last = 30 * 86400;
-	int flagged_only = 0, ch, rc = 0;
-	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-
-	if (argc >= 2 && strcmp(argv[1], "unflag") == 0) {
-		if (argc != 3)
-			usage_error("%s", "answers unflag: give one survey id (svy_...)");
-		db = open_db(&cfg);
-		if (db_begin(db) != SQLITE_OK)
-			rc = EXIT_RUNTIME;
-		else {
-			st = db_prepare(db, "UPDATE answers SET flagged = 0, flag_rule = 'unflagged' "
-			    "WHERE flagged = 1 AND survey = (SELECT id FROM surveys WHERE public_id = ?)");
-			if (st != NULL) {
-				sqlite3_bind_text(st, 1, argv[2], -1, SQLITE_STATIC);
-				if (sqlite3_step(st) != SQLITE_DONE)
-					rc = EXIT_RUNTIME;
-				sqlite3_finalize(st);
-			}
-			if (rc == 0 && sqlite3_changes(db) == 0) {
-				fprintf(stderr, "npsctl: %s has no flagged answer\n", argv[2]);
-				rc = EXIT_RUNTIME;
-			}
-			/* a person's detractor answer, once counted, is followed up */
-			if (rc == 0 && cfg.alert_detractors && (st = db_prepare(db,
-			    "INSERT OR IGNORE INTO followups (survey, created_at) SELECT survey, ? "
-			    "FROM answers WHERE score <= 6 AND survey = (SELECT id FROM surveys "
-			    "WHERE public_id = ?)")) != NULL) {
-				sqlite3_bind_int64(st, 1, time(NULL));
-				sqlite3_bind_text(st, 2, argv[2], -1, SQLITE_STATIC);
-				if (sqlite3_step(st) != SQLITE_DONE)
-					rc = EXIT_RUNTIME;
-				sqlite3_finalize(st);
-			}
-			if (db_commit(db) != SQLITE_OK)
-				rc = EXIT_RUNTIME;
-		}
-		if (rc == 0)
-			printf("unflagged\n");
-		db_close(db);
-		config_free(&cfg);
-		return rc;
-	}
-	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'f': flagged_only = 1; break;
-		case 'l':
-			if (config_parse_duration(optarg, &last) == -1 || last == 0)
-				usage_error("--last: expected a duration such as 30d, not \"%s\"", optarg);
-			break;
-		case 'c': config_file = optarg; config_explicit = 1; break;
-		default: usage();
-		}
-	}
-	if (optind != argc)
-		usage_error("answers: unexpected argument \"%s\"", argv[optind]);
-	db = open_db(&cfg);
-	st = db_prepare(db, "SELECT a.updated_at, s.public_id, s.ticket_id, s.agent_id, s.team_id, "
-	    "a.score, a.flagged, coalesce(a.flag_rule, ''), coalesce(a.comment, '') "
-	    "FROM answers a JOIN surveys s ON s.id = a.survey "
-	    "WHERE a.updated_at >= ? AND (? = 0 OR a.flagged = 1) ORDER BY a.updated_at");
-	if (st == NULL) {
-		db_close(db);
-		config_free(&cfg);
-		return EXIT_RUNTIME;
-	}
-	sqlite3_bind_int64(st, 1, (long long)time(NULL) - last);
-	sqlite3_bind_int(st, 2, flagged_only);
-	printf("%-20s  %-22s %-14s %-12s %-12s %5s  %-9s %s\n", "answered", "survey", "ticket",
-	    "agent", "team", "score", "flag", "comment");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char when[32];
-
-		event_format_time((time_t)sqlite3_column_int64(st, 0), when, sizeof when);
-		printf("%-20s  %-22s %-14.14s %-12.12s %-12.12s %5d  %-9s %.60s\n", when,
-		    text_col(st, 1), text_col(st, 2), text_col(st, 3), text_col(st, 4),
-		    sqlite3_column_int(st, 5),
-		    sqlite3_column_int(st, 6) ? text_col(st, 7) : "-", text_col(st, 8));
-	}
-	sqlite3_finalize(st);
-	db_close(db);
-	config_free(&cfg);
-	return 0;
 }
 
 int

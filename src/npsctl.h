@@ -53,6 +53,7 @@ int	filter_option(int ch, const char *arg, struct report_query *, struct period_
 void	period_finish(struct report_query *, struct period_options *);
 const char *format_option(const char *arg);
 
+int	cmd_answers(int argc, char **argv);
 int	cmd_comments(int argc, char **argv);
 int	cmd_token(int argc, char **argv);
 int	cmd_team(int argc, char **argv);

@@ -38,7 +38,8 @@ print_one(void *arg, const struct response *r)
 	event_format_time((time_t)r->answered_at, when, sizeof when);
 	if (strcmp(o->format, "csv") == 0) {
 		const char *cells[] = { when, r->survey, r->ticket_id, r->subject, r->agent_id,
-			r->team_id, r->category, NULL, r->flagged ? "true" : "false", r->comment };
+			r->team_id, r->category, NULL, r->flagged ? "true" : "false", r->comment,
+			r->requester_email, r->requester_name };
 		char score[8];
 
 		snprintf(score, sizeof score, "%d", r->score);
@@ -89,7 +90,8 @@ cmd_comments(int argc, char **argv)
 	if (strcmp(out.format, "json") == 0)
 		out.list = json_array();
 	else if (strcmp(out.format, "csv") == 0)
-		printf("answered,survey,ticket,subject,agent,team,category,score,flagged,comment\r\n");
+		printf("answered,survey,ticket,subject,agent,team,category,score,flagged,comment,"
+		    "requester_email,requester_name\r\n");
 	else
 		printf("%-20s %-14s %-12s %-12s %-14s %5s  %s\n", "answered", "ticket", "agent",
 		    "team", "category", "score", "comment");

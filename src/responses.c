@@ -30,7 +30,8 @@ responses_each(sqlite3 *db, const struct report_query *q, struct responses_page 
 	report_filters_sql(q, "a.", filters, sizeof filters);
 	snprintf(sql, sizeof sql, "SELECT a.answered_at, a.updated_at, s.public_id, s.source, "
 	    "s.ticket_id, s.subject, a.agent_id, a.team_id, a.category, a.score, a.flagged, "
-	    "a.comment, s.requester_email, s.requester_name, a.survey "
+	    "a.comment, s.requester_email, s.requester_name, a.survey, s.closed_at, "
+	    "coalesce(a.flag_rule, '') "
 	    "FROM answers a JOIN surveys s ON s.id = a.survey "
 	    "WHERE a.answered_at >= ?1 AND a.answered_at < ?2%s%s%s "
 	    "ORDER BY a.answered_at DESC, a.survey DESC LIMIT ?7", filters,
@@ -65,6 +66,8 @@ responses_each(sqlite3 *db, const struct report_query *q, struct responses_page 
 		r.comment = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL : col(st, 11);
 		r.requester_email = col(st, 12);
 		r.requester_name = col(st, 13);
+		r.closed_at = sqlite3_column_int64(st, 15);
+		r.flag_rule = col(st, 16);
 		page->next.at = r.answered_at;
 		page->next.id = sqlite3_column_int64(st, 14);
 		if (each(arg, &r) == -1) {
@@ -117,17 +120,19 @@ responses_cursor_format(const struct responses_cursor *c, char *out, size_t outl
 json_t *
 responses_json(const struct response *r, int with_requester)
 {
-	char answered[32], updated[32];
+	char answered[32], updated[32], closed[32];
 	json_t *o;
 
 	event_format_time((time_t)r->answered_at, answered, sizeof answered);
 	event_format_time((time_t)r->updated_at, updated, sizeof updated);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:s, s:s}",
+	event_format_time((time_t)r->closed_at, closed, sizeof closed);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:s, s:s, s:s, s:s}",
 	    "survey", r->survey, "source", r->source, "ticket_id", r->ticket_id,
 	    "subject", r->subject, "agent", r->agent_id, "team", r->team_id,
 	    "category", r->category, "score", r->score,
 	    "comment", r->comment ? json_string(r->comment) : json_null(),
-	    "flagged", r->flagged, "answered_at", answered, "updated_at", updated);
+	    "flagged", r->flagged, "flag_rule", r->flag_rule, "closed_at", closed,
+	    "answered_at", answered, "updated_at", updated);
 	if (o != NULL && with_requester) {
 		json_object_set_new(o, "requester_email", json_string(r->requester_email));
 		json_object_set_new(o, "requester_name", json_string(r->requester_name));

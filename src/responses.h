@@ -11,10 +11,11 @@
 #include "report.h"
 
 struct response {
-	long long	 answered_at, updated_at;
+	long long	 answered_at, updated_at, closed_at;
 	const char	*survey, *source, *ticket_id, *subject;
 	const char	*agent_id, *team_id, *category;
 	int		 score, flagged;
+	const char	*flag_rule;		/* "" when never flagged */
 	const char	*comment;		/* NULL when none */
 	const char	*requester_email, *requester_name;
 };

@@ -213,6 +213,18 @@ csv=$($CTL comments --format csv)
 check_contains "comments CSV: the comment is neutralised" "\"'=cmd|' /C calc'!A0 still broken\"" "$csv"
 check_contains "comments --team net" "Quick and friendly" "$($CTL comments --team net)"
 check "comments --team net leaves out sd" 0 "$($CTL comments --team net | grep -c 'still broken')"
+check_contains "comments CSV carries the requester" "comment,requester_email,requester_name" "$csv"
+csv=$($CTL answers --format csv --category '=HYPERLINK("http://x.example","x")')
+check_contains "answers CSV: a team lead's columns" \
+    "survey,source,ticket,subject,closed,answered,agent,team,category,score,comment,flagged,flag_rule,requester_email,requester_name" "$csv"
+check_contains "answers CSV: the category cell is neutralised" "\"'=HYPERLINK(" "$csv"
+check_contains "answers CSV: the comment cell is neutralised" "\"'=cmd|' /C calc'!A0 still broken\"" \
+    "$($CTL answers --format csv)"
+check "answers JSON lists every answer of the period" \
+    "$(sql "SELECT count(*) FROM answers")" \
+    "$($CTL answers --format json | "$PYTHON3" -c 'import json,sys; print(len(json.load(sys.stdin)["answers"]))')"
+check "answers --team net lists only net's" "net" \
+    "$($CTL answers --team net --format json | "$PYTHON3" -c 'import json,sys; print(",".join(sorted({a["team"] for a in json.load(sys.stdin)["answers"]})))')"
 
 # A series shows its empty buckets: last month had no answers, but is a row.
 first_of_last_month=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m-%d)

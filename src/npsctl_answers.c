@@ -1,0 +1,182 @@
+/* npsctl_answers.c - `npsctl answers`: every answer of a period with what a
+ * team lead needs to work with it (survey, ticket, closed and answered
+ * times, agent, team, category, score, comment, flag and its rule), as a
+ * table, JSON or RFC 4180 CSV; and `answers unflag`, which counts an
+ * answer flagged as automated again. */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "event.h"
+#include "npsctl.h"
+#include "responses.h"
+
+struct answers_out {
+	const char	*format;
+	int		 flagged_only;
+	int		 rows;
+	json_t		*list;
+};
+
+static void
+csv_row(const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			putchar(',');
+		report_csv_field(stdout, cells[i]);
+	}
+	fputs("\r\n", stdout);
+}
+
+static int
+print_answer(void *arg, const struct response *r)
+{
+	struct answers_out *o = arg;
+	char answered[32], closed[32], score[8];
+
+	if (o->flagged_only && !r->flagged)
+		return 0;
+	o->rows++;
+	if (strcmp(o->format, "json") == 0)
+		return json_array_append_new(o->list, responses_json(r, 1));
+	event_format_time((time_t)r->answered_at, answered, sizeof answered);
+	event_format_time((time_t)r->closed_at, closed, sizeof closed);
+	snprintf(score, sizeof score, "%d", r->score);
+	if (strcmp(o->format, "csv") == 0) {
+		const char *cells[] = { r->survey, r->source, r->ticket_id, r->subject, closed,
+			answered, r->agent_id, r->team_id, r->category, score,
+			r->comment ? r->comment : "", r->flagged ? "true" : "false", r->flag_rule,
+			r->requester_email, r->requester_name };
+
+		csv_row(cells, sizeof cells / sizeof cells[0]);
+		return 0;
+	}
+	printf("%-20s  %-22s %-14.14s %-12.12s %-12.12s %5d  %-9s ", answered, r->survey,
+	    r->ticket_id, r->agent_id, r->team_id, r->score, r->flagged ? r->flag_rule : "-");
+	for (const char *text = r->comment ? r->comment : "", *c = text;
+	    *c != '\0' && c - text < 60; c++)
+		putchar(*c == '\n' || *c == '\r' || *c == '\t' ? ' ' : *c);
+	putchar('\n');
+	return 0;
+}
+
+/* A flagged answer counted again; a detractor's is then followed up. */
+static int
+answers_unflag(int argc, char **argv)
+{
+	struct config cfg;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int rc = 0;
+
+	if (argc != 3)
+		usage_error("%s", "answers unflag: give one survey id (svy_...)");
+	db = open_db(&cfg);
+	if (db_begin(db) != SQLITE_OK) {
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	st = db_prepare(db, "UPDATE answers SET flagged = 0, flag_rule = 'unflagged' "
+	    "WHERE flagged = 1 AND survey = (SELECT id FROM surveys WHERE public_id = ?)");
+	if (st != NULL) {
+		sqlite3_bind_text(st, 1, argv[2], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = EXIT_RUNTIME;
+		sqlite3_finalize(st);
+	} else {
+		rc = EXIT_RUNTIME;
+	}
+	if (rc == 0 && sqlite3_changes(db) == 0) {
+		fprintf(stderr, "npsctl: %s has no flagged answer\n", argv[2]);
+		rc = EXIT_RUNTIME;
+	}
+	if (rc == 0 && cfg.alert_detractors && (st = db_prepare(db,
+	    "INSERT OR IGNORE INTO followups (survey, created_at) SELECT survey, ? "
+	    "FROM answers WHERE score <= 6 AND survey = (SELECT id FROM surveys "
+	    "WHERE public_id = ?)")) != NULL) {
+		sqlite3_bind_int64(st, 1, time(NULL));
+		sqlite3_bind_text(st, 2, argv[2], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = EXIT_RUNTIME;
+		sqlite3_finalize(st);
+	}
+	if (rc != 0)
+		db_rollback(db);
+	else if (db_commit(db) != SQLITE_OK)
+		rc = EXIT_RUNTIME;
+	if (rc == 0)
+		printf("unflagged\n");
+out:
+	db_close(db);
+	config_free(&cfg);
+	return rc;
+}
+
+int
+cmd_answers(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FILTER_OPTIONS,
+		{ "flagged", no_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_query q = { .by = REPORT_BY_NONE };
+	struct period_options po = { 0 };
+	struct responses_page page = { .comments_only = 0, .limit = 500 };
+	struct answers_out out = { "table", 0, 0, NULL };
+	struct config cfg;
+	sqlite3 *db;
+	int ch, n;
+
+	if (argc >= 2 && strcmp(argv[1], "unflag") == 0)
+		return answers_unflag(argc, argv);
+	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (filter_option(ch, optarg, &q, &po))
+			continue;
+		if (ch == 'F')
+			out.flagged_only = 1;
+		else if (ch == 'f')
+			out.format = format_option(optarg);
+		else
+			usage();
+	}
+	if (optind != argc)
+		usage_error("answers: unexpected argument \"%s\"", argv[optind]);
+	period_finish(&q, &po);
+	db = open_db(&cfg);
+	if (strcmp(out.format, "json") == 0)
+		out.list = json_array();
+	else if (strcmp(out.format, "csv") == 0)
+		printf("survey,source,ticket,subject,closed,answered,agent,team,category,score,"
+		    "comment,flagged,flag_rule,requester_email,requester_name\r\n");
+	else
+		printf("%-20s  %-22s %-14s %-12s %-12s %5s  %-9s %s\n", "answered", "survey",
+		    "ticket", "agent", "team", "score", "flag", "comment");
+	do {
+		if ((n = responses_each(db, &q, &page, print_answer, &out)) < 0) {
+			fprintf(stderr, "npsctl: answers: %s\n", sqlite3_errmsg(db));
+			json_decref(out.list);
+			db_close(db);
+			config_free(&cfg);
+			return EXIT_RUNTIME;
+		}
+		page.after = page.next;
+	} while (page.more);
+	if (out.list != NULL) {
+		json_t *root = json_pack("{s:o}", "answers", out.list);
+
+		json_dumpf(root, stdout, JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(root);
+	} else if (strcmp(out.format, "table") == 0 && out.rows == 0) {
+		printf("(no answers in this period)\n");
+	}
+	db_close(db);
+	config_free(&cfg);
+	return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
+}
