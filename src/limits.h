@@ -11,6 +11,9 @@
 #define NPSD_UNKNOWN_TOKEN_LIMIT   20        /* unknown-token requests per client per window */
 #define NPSD_UNKNOWN_TOKEN_WINDOW  60        /* seconds; then 429 until the window ends */
 #define NPSD_RATELIMIT_CLIENTS     16384     /* client addresses remembered; the oldest goes first */
+#define NPSD_MAX_TRUSTED_PROXIES   64        /* [server] trusted_proxies entries */
+#define NPSD_MAX_FORWARDED_HOPS    16        /* right-most Forwarded / X-Forwarded-For entries looked at */
+#define NPSD_MAX_FORWARDED_HEADER  16384     /* bytes of one such header, its lines joined */
 #define NPSD_MAX_FIELD             512       /* bytes of any text field of an event */
 #define NPSD_MAX_ID                254       /* bytes of ids (an e-mail address may be one) */
 #define NPSD_MAX_EMAIL             254       /* RFC 5321 path limit */
