@@ -12,7 +12,7 @@
 #include "event.h"
 #include "http.h"
 #include "log.h"
-#include "ratelimit.h"
+#include "page.h"
 #include "report.h"
 #include "responses.h"
 
@@ -98,7 +98,9 @@ authenticate(struct request *req, struct access_principal *p, enum MHD_Result *r
 		    "the database is unavailable");
 		return 0;
 	}
-	ratelimit_note_unknown(http_client_address(req), time(NULL));
+	/* a valid token is never refused; only this client's failures count */
+	if (page_attempt_failed(req, ret))
+		return 0;
 	*ret = http_unauthorized(req, "the token is unknown, expired or revoked");
 	return 0;
 }

@@ -307,6 +307,27 @@ parse_server(struct config *cfg, const char *key, const char *value, const char 
 		*why = "expected bytes from 1024 to 16777216";
 		return config_parse_number(value, 1024, NPSD_MAX_BODY_CEILING, &cfg->max_body);
 	}
+	if (strcmp(key, "trusted_proxies") == 0) {
+		char bad[128];
+		*why = "expected addresses or ADDRESS/PREFIX ranges with zero host bits, "
+		    "comma separated, e.g. 127.0.0.1, ::1, 10.0.0.0/8 (at most 64)";
+		return forwarded_parse_list(value, &cfg->trusted_proxies, bad, sizeof bad);
+	}
+	if (strcmp(key, "metrics_token") == 0) {
+		*why = "expected 16 to 127 characters without blanks, or nothing";
+		if (*value == '\0') {
+			crypto_wipe(&cfg->metrics_token, sizeof cfg->metrics_token);
+			return 0;
+		}
+		return config_parse_token(value, &cfg->metrics_token);
+	}
+	if (strcmp(key, "metrics_token_file") == 0) {	/* read by config_secret_files */
+		*why = "expected a file name, or nothing";
+		if (strlen(value) >= sizeof cfg->metrics_token_file || !no_controls(value))
+			return -1;
+		snprintf(cfg->metrics_token_file, sizeof cfg->metrics_token_file, "%s", value);
+		return 0;
+	}
 	*why = "unknown key";
 	return -1;
 }
@@ -509,8 +530,8 @@ static const struct {
 	{ "znuny", "", 0, 0, 0 },
 };
 
-static int
-parse_secrets(struct source_config *src, const char *value, const char **why)
+int
+config_parse_secrets(struct source_config *src, const char *value, const char **why)
 {
 	char *copy, *item, *save = NULL;
 	int generic = strcmp(src->name, "generic") == 0;
@@ -597,7 +618,16 @@ parse_source(struct load_state *st, const char *name, const char *key, const cha
 		return -1;
 	if (strcmp(key, "secret") == 0) {
 		st->secret_seen |= 1u << (src - st->cfg->sources);
-		return parse_secrets(src, value, why);
+		src->secret_inline = 1;
+		return config_parse_secrets(src, value, why);
+	}
+	if (strcmp(key, "secret_file") == 0) {	/* read by config_secret_files */
+		*why = "expected a file name";
+		if (*value == '\0' || strlen(value) >= sizeof src->secret_file || !no_controls(value))
+			return -1;
+		st->secret_seen |= 1u << (src - st->cfg->sources);
+		snprintf(src->secret_file, sizeof src->secret_file, "%s", value);
+		return 0;
 	}
 	if (strcmp(key, "close_statuses") == 0 && kind > 0) {
 		*why = "expected a comma separated list of status names, at most 255 bytes";
@@ -673,7 +703,8 @@ config_ini_line(void *user, const char *section, const char *key, const char *va
 	if (rc == -1) {
 		if (strcmp(why, "unknown section") == 0)
 			snprintf(st->err, st->errlen, "[%s]: unknown section", section);
-		else if (strncmp(section, "source.", 7) == 0 || strcmp(key, "password") == 0)
+		else if (strncmp(section, "source.", 7) == 0 || strcmp(key, "password") == 0 ||
+		    strcmp(key, "metrics_token") == 0)
 			snprintf(st->err, st->errlen, "[%s] %s: %s", section, key, why);
 		else
 			snprintf(st->err, st->errlen, "[%s] %s = \"%.80s\": %s", section, key,
@@ -1058,6 +1089,8 @@ config_load(struct config *cfg, const char *file, char *err, size_t errlen)
 	fclose(f);
 	if (rc == -1 || check_secrets_given(&st) == -1 ||
 	    check_list_items(cfg, err, errlen) == -1)
+		return -1;
+	if (config_secret_files(cfg, file, err, errlen) > 0)
 		return -1;
 	{
 		struct policy pol;	/* the exclusion patterns must compile */

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "forwarded.h"
 #include "limits.h"
 
 enum transport_kind { TRANSPORT_MAILDIR, TRANSPORT_SMTP, TRANSPORT_SMTPS };
@@ -21,6 +22,8 @@ struct source_config {
 	char		 close_statuses[256];	/* comma separated, case-insensitive */
 	long long	 tolerance;		/* seconds a signature timestamp may be off */
 	char		 team_field[64];	/* jira: custom field naming the team */
+	char		 secret_file[1024];	/* resolved once loaded; "" = none */
+	int		 secret_inline;		/* a secret line was given */
 };
 
 struct config {
@@ -30,6 +33,9 @@ struct config {
 	char		*public_url;		/* no trailing slash */
 	int		 threads;
 	long long	 max_body;
+	struct proxy_list trusted_proxies;	/* applied on SIGHUP */
+	struct secret	 metrics_token;		/* len 0: /metrics is open */
+	char		 metrics_token_file[1024];
 	/* [database] */
 	char		*db_path;
 	int		 synchronous;		/* 0 off, 1 normal, 2 full */
@@ -81,6 +87,22 @@ int	config_check_files(const struct config *cfg, char *err, size_t errlen);
 int	config_restart_keys(const struct config *running, const struct config *fresh,
     char *out, size_t outlen);
 const struct source_config *config_source(const struct config *, const char *name);
+/* A secret file's path (config_secret.c): an absolute name as it is; a
+ * relative one in $CREDENTIALS_DIRECTORY when that is set (systemd's
+ * LoadCredential=), else in config_file's directory. -1 when too long. */
+int	config_secret_path(const char *name, const char *config_file, char *out,
+    size_t outlen);
+/* The file's first line without surrounding blanks, into line; NULL, or
+ * why not (line is then wiped). */
+const char *config_secret_read(const char *path, char *line, size_t linelen);
+/* After the file: every [source.*] secret_file and the metrics_token_file
+ * read. The number of problems, each a line in err naming section and key. */
+int	config_secret_files(struct config *cfg, const char *config_file, char *err,
+    size_t errlen);
+/* [server] metrics_token: 16 to 127 characters, no blanks or controls. */
+int	config_parse_token(const char *value, struct secret *out);
+/* [source.*] secret: one or more, comma separated (whsec_ for generic). */
+int	config_parse_secrets(struct source_config *src, const char *value, const char **why);
 
 /* "90s", "30m", "12h", "14d" or "0" -> seconds. -1 on anything else. */
 int	config_parse_duration(const char *s, long long *out);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "forwarded.h"
 #include "http.h"
 #include "http_guard.h"
 #include "limits.h"
@@ -247,13 +248,75 @@ media_type_is(const char *header, const char *want)
 	return header[n] == '\0' || header[n] == ';' || header[n] == ' ';
 }
 
+struct joined_header {
+	const char	*name;
+	struct buf	 value;
+	int		 lines;
+};
+
+static enum MHD_Result
+join_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct joined_header *h = cls;
+
+	(void)kind;
+	if (strcasecmp(key, h->name) != 0)
+		return MHD_YES;
+	/* RFC 9110 5.3: several lines of a list header are one list */
+	if ((h->lines++ > 0 && buf_puts(&h->value, ",") == -1) ||
+	    buf_puts(&h->value, value != NULL ? value : "") == -1)
+		h->value.max = 0;	/* too long: stands for no usable address */
+	return MHD_YES;
+}
+
+/* The header's lines joined; NULL when absent, "" when too long. */
+static const char *
+joined(struct request *req, struct joined_header *h, const char *name)
+{
+	h->name = name;
+	h->lines = 0;
+	buf_init(&h->value, NPSD_MAX_FORWARDED_HEADER);
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, join_header, h);
+	if (h->lines == 0)
+		return NULL;
+	return h->value.max == 0 || h->value.data == NULL ? "" : h->value.data;
+}
+
 const struct sockaddr *
 http_client_address(struct request *req)
 {
 	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *peer;
+	struct joined_header fwd, xff;
 
+	if (req->client_known)
+		return req->client.ss_family != 0 ? (const struct sockaddr *)&req->client : NULL;
+	req->client_known = 1;
+	memset(&fwd, 0, sizeof fwd);
+	memset(&xff, 0, sizeof xff);
 	ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	return ci != NULL ? ci->client_addr : NULL;
+	peer = ci != NULL ? ci->client_addr : NULL;
+	pthread_rwlock_rdlock(&config_reload_lock);	/* SIGHUP may change the list */
+	if (!forwarded_trusted(&req->cfg->trusted_proxies, peer)) {
+		forwarded_client(NULL, peer, NULL, NULL, &req->client);
+	} else if (forwarded_client(&req->cfg->trusted_proxies, peer,
+	    joined(req, &fwd, "Forwarded"), joined(req, &xff, "X-Forwarded-For"),
+	    &req->client) == FORWARDED_UNCLEAR) {
+		log_debug("http: a trusted proxy's request names no client, or two; its own "
+		    "address stands in");
+	}
+	pthread_rwlock_unlock(&config_reload_lock);
+	if (fwd.name != NULL)
+		buf_free(&fwd.value);
+	if (xff.name != NULL)
+		buf_free(&xff.value);
+	return req->client.ss_family != 0 ? (const struct sockaddr *)&req->client : NULL;
+}
+
+void
+http_client_text(struct request *req, char *out, size_t outlen)
+{
+	forwarded_format(http_client_address(req), out, outlen);
 }
 
 /* 1 when a form post comes from another site. Browsers that send

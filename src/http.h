@@ -2,6 +2,8 @@
 #ifndef NPSD_HTTP_H
 #define NPSD_HTTP_H
 
+#include <sys/socket.h>
+
 #include <microhttpd.h>
 #include <jansson.h>
 
@@ -55,6 +57,8 @@ struct request {
 	struct form		 form;
 	struct intake_job	*job;		/* a webhook waiting for its commit */
 	struct event		*event;
+	struct sockaddr_storage	 client;	/* see http_client_address */
+	int			 client_known;
 };
 
 struct intake_job;
@@ -93,7 +97,12 @@ const char *http_cookie(struct request *, const char *name);
 enum MHD_Result http_too_many(struct request *, int retry_after);
 /* 401 with WWW-Authenticate: Bearer. */
 enum MHD_Result http_unauthorized(struct request *, const char *message);
+/* The client: the peer, or behind a [server] trusted_proxies peer the
+ * address its Forwarded / X-Forwarded-For names (forwarded.c). Worked
+ * out once per request; NULL when the peer is not an IP client. */
 const struct sockaddr *http_client_address(struct request *);
+/* The same, as text for a log line. */
+void	http_client_text(struct request *, char *out, size_t outlen);
 
 /* Route handlers, one file per group. */
 enum MHD_Result hooks_handle(struct request *);

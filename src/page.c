@@ -1,6 +1,8 @@
 /* page.c - owns what the answer and unsubscribe pages share: token lookup
  * (tokens are only ever compared as SHA-256 hashes), the unknown and
- * expired answers, and page rendering in the requester's language. */
+ * expired answers, and page rendering in the requester's language; and
+ * for every page and the API, what a failed attempt counts against its
+ * client's rate limit and when the limit refuses one. */
 #include "autoconfig.h"
 
 #include <stdio.h>
@@ -29,6 +31,28 @@ page_throttled(struct request *req, enum MHD_Result *ret)
 		return 0;
 	*ret = http_too_many(req, wait);
 	return 1;
+}
+
+void
+page_attempt_note(struct request *req)
+{
+	char client[64];
+
+	if (ratelimit_note_unknown(http_client_address(req), time(NULL)) != 1)
+		return;
+	http_client_text(req, client, sizeof client);
+	log_warnx("rate limit: client %s made %d failed requests (unknown links or tokens, "
+	    "sign-in requests) within %d s; its failing requests get 429 until then",
+	    client, NPSD_UNKNOWN_TOKEN_LIMIT, NPSD_UNKNOWN_TOKEN_WINDOW);
+}
+
+int
+page_attempt_failed(struct request *req, enum MHD_Result *ret)
+{
+	if (page_throttled(req, ret))
+		return 1;
+	page_attempt_note(req);
+	return 0;
 }
 
 enum page_lookup
@@ -71,7 +95,7 @@ page_find(const char *token, time_t now, struct page_survey *p)
 	copy_col(st, 9, p->comment, sizeof p->comment);
 	sqlite3_finalize(st);
 	if (strcmp(p->state, "cancelled") == 0 || strcmp(p->state, "failed") == 0)
-		return PAGE_UNKNOWN;
+		return PAGE_WITHDRAWN;
 	if (strcmp(p->state, "expired") == 0 || (p->expires_at > 0 && p->expires_at <= now))
 		return PAGE_EXPIRED;
 	return PAGE_FOUND;
@@ -100,8 +124,10 @@ page_render(struct request *req, unsigned status, const char *lang, enum templat
 enum MHD_Result
 page_lookup_failed(struct request *req, enum page_lookup r, const char *lang)
 {
-	if (r == PAGE_UNKNOWN)
-		ratelimit_note_unknown(http_client_address(req), time(NULL));
+	enum MHD_Result ret;
+
+	if (r == PAGE_UNKNOWN && page_attempt_failed(req, &ret))
+		return ret;
 	switch (r) {
 	case PAGE_EXPIRED:
 		return page_render(req, MHD_HTTP_GONE, lang, TEMPLATE_ERROR_410, NULL, 0);

@@ -21,11 +21,25 @@ struct page_survey {
 	char		 comment[NPSD_MAX_COMMENT + 1];
 };
 
-enum page_lookup { PAGE_FOUND, PAGE_UNKNOWN, PAGE_EXPIRED, PAGE_ERROR };
+/* PAGE_WITHDRAWN: a real token whose survey was cancelled or failed; it
+ * answers as an unknown one does, but is no guess. */
+enum page_lookup { PAGE_FOUND, PAGE_UNKNOWN, PAGE_EXPIRED, PAGE_ERROR, PAGE_WITHDRAWN };
 
-/* Answers 429 (returns 1) when this client asked for too many unknown
- * tokens lately. */
+/* Rate limits (ratelimit.c) by the real client (http_client_address).
+ * They never refuse what would succeed: a valid token, link, session or
+ * signature passes whatever its client did before; only failing requests
+ * of a client over its limit get 429.
+ * page_throttled, the precheck of POST /login (which cannot tell a valid
+ * request from a failing one without telling the client whether an
+ * address is known): answers 429 (returns 1) when the client is over. */
 int	page_throttled(struct request *, enum MHD_Result *);
+/* Counts a failed attempt of the request's client, and logs the client
+ * when this one reaches the limit. */
+void	page_attempt_note(struct request *);
+/* For a request that failed: 1, with the 429 answered in *ret, when its
+ * client is over the limit; else 0, the attempt counted, for the caller
+ * to give the failure's own answer. */
+int	page_attempt_failed(struct request *, enum MHD_Result *ret);
 /* Looks the token up by its hash. */
 enum page_lookup page_find(const char *token, time_t now, struct page_survey *);
 /* Renders a page template in lang and answers with it. */

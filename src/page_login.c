@@ -14,7 +14,7 @@
 #include "log.h"
 #include "mailer.h"
 #include "message.h"
-#include "ratelimit.h"
+#include "page.h"
 #include "template.h"
 
 static enum MHD_Result
@@ -120,8 +120,8 @@ page_login_post(struct request *req)
 	int known, made = 0;
 
 	http_form_finish(req);
-	/* every attempt counts against the client's limit */
-	ratelimit_note_unknown(http_client_address(req), now);
+	/* every attempt counts against the client's limit (page_throttled) */
+	page_attempt_note(req);
 	if (req->form.email_too_long || !message_address_valid(email))
 		return login_form(req, l, MHD_HTTP_BAD_REQUEST, W_BAD_FORM);
 	if (db == NULL || db_begin(db) != SQLITE_OK)
@@ -150,12 +150,13 @@ page_login_link_get(struct request *req)
 	enum dash_lang l = dash_request_lang(req);
 	char email[NPSD_MAX_EMAIL + 1];
 	sqlite3 *db = db_thread();
+	enum MHD_Result ret;
 	struct buf b;
 	int rc;
 
 	rc = db != NULL ? session_link_check(db, req->arg, time(NULL), 0, email) : -1;
-	if (rc == 0)
-		ratelimit_note_unknown(http_client_address(req), time(NULL));
+	if (rc == 0 && page_attempt_failed(req, &ret))
+		return ret;
 	if (rc == -1)
 		return unavailable(req);
 	if (rc != 1)
@@ -177,6 +178,7 @@ page_login_link_post(struct request *req)
 	enum dash_lang l = dash_request_lang(req);
 	char email[NPSD_MAX_EMAIL + 1], session[23], cookie[160];
 	sqlite3 *db = db_thread();
+	enum MHD_Result ret;
 	time_t now = time(NULL);
 	int rc;
 
@@ -188,8 +190,8 @@ page_login_link_post(struct request *req)
 		rc = -1;
 	if (rc != 1 || db_commit(db) != SQLITE_OK) {
 		db_rollback(db);
-		if (rc == 0)
-			ratelimit_note_unknown(http_client_address(req), now);
+		if (rc == 0 && page_attempt_failed(req, &ret))
+			return ret;
 		if (rc != 0)
 			return unavailable(req);
 		return dash_message(req, MHD_HTTP_GONE, l, NULL, W_SIGN_IN, W_LINK_GONE);

@@ -1,7 +1,8 @@
 /* ratelimit.c - owns the guard against token guessing: each client
- * address may ask for NPSD_UNKNOWN_TOKEN_LIMIT unknown tokens per window;
- * after that its survey and unsubscribe requests get 429 until the window
- * ends. Clients are kept by their exact address (an IPv6 client by its
+ * address may make NPSD_UNKNOWN_TOKEN_LIMIT failed attempts (unknown
+ * tokens or links, sign-in requests) per window; after that its failing
+ * requests get 429 until the window ends (page.c decides which). The
+ * address is the real client's behind a trusted proxy (forwarded.c). Clients are kept by their exact address (an IPv6 client by its
  * /64, which is cheap to rotate inside) in a fixed table: hash chains to
  * find one, a list by last use to evict the least recently seen when the
  * table is full. No client can make the table forget another except by
@@ -180,16 +181,17 @@ lock_table(struct ratelimit *t)
 	}
 }
 
-void
+int
 ratelimit_table_note(struct ratelimit *t, const struct sockaddr *sa, time_t now)
 {
 	unsigned char key[KEY_BYTES];
 	struct client *c;
 	size_t bucket;
 	uint32_t i;
+	int reached = 0;
 
 	if (!address_key(sa, key))
-		return;
+		return 0;
 	lock_table(t);
 	bucket = bucket_of(t, key);
 	if ((i = find(t, key, bucket)) == 0) {
@@ -204,8 +206,9 @@ ratelimit_table_note(struct ratelimit *t, const struct sockaddr *sa, time_t now)
 		c->count = 0;
 	}
 	if (c->count < t->limit)	/* past the limit, more tells nothing */
-		c->count++;
+		reached = ++c->count == t->limit;
 	pthread_mutex_unlock(&t->lock);
+	return reached;
 }
 
 int
@@ -281,10 +284,10 @@ ratelimit_free(struct ratelimit *t)
 	free(t);
 }
 
-void
+int
 ratelimit_note_unknown(const struct sockaddr *sa, time_t now)
 {
-	ratelimit_table_note(&global, sa, now);
+	return ratelimit_table_note(&global, sa, now);
 }
 
 int

@@ -8,8 +8,9 @@
 
 /* The daemon's one table: NPSD_RATELIMIT_CLIENTS clients,
  * NPSD_UNKNOWN_TOKEN_LIMIT requests per NPSD_UNKNOWN_TOKEN_WINDOW. */
-/* Counts one unknown-token request from the client. */
-void	ratelimit_note_unknown(const struct sockaddr *, time_t now);
+/* Counts one unknown-token request from the client: 1 when this one
+ * reaches the limit (for the log), else 0. */
+int	ratelimit_note_unknown(const struct sockaddr *, time_t now);
 /* Seconds the client must wait (for Retry-After), or 0 when it may go on. */
 int	ratelimit_wait(const struct sockaddr *, time_t now);
 
@@ -19,7 +20,7 @@ int	ratelimit_wait(const struct sockaddr *, time_t now);
 struct ratelimit;
 struct ratelimit *ratelimit_new(size_t capacity, size_t buckets, int limit, long long window);
 void	ratelimit_free(struct ratelimit *);
-void	ratelimit_table_note(struct ratelimit *, const struct sockaddr *, time_t now);
+int	ratelimit_table_note(struct ratelimit *, const struct sockaddr *, time_t now);
 int	ratelimit_table_wait(struct ratelimit *, const struct sockaddr *, time_t now);
 /* Clients the table remembers now (windows not yet ended included). */
 size_t	ratelimit_table_clients(struct ratelimit *);
