@@ -2,13 +2,17 @@
  * database holds: webhook deliveries by source and outcome, surveys by
  * state, mail by kind and state with its attempts, the queue depth,
  * whether the mailer can write.
- * Counts only; no address, token or comment. */
+ * Counts only; no address, token or comment. npsd_build_info names the
+ * version; [server] metrics_token, when set, must come as a bearer token. */
 #include "autoconfig.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
+#include "config.h"
+#include "crypto.h"
 #include "db.h"
 #include "http.h"
 #include "mailer.h"
@@ -52,6 +56,31 @@ family(sqlite3 *db, struct buf *b, const char *name, const char *type, const cha
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* With [server] metrics_token set, /metrics needs "Authorization: Bearer
+ * <token>". Both sides are hashed first, so the compare takes the same
+ * time whatever the length or content of what was sent. */
+static int
+metrics_authorized(struct request *req)
+{
+	const char *h = http_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	char want[CRYPTO_SHA256_HEX], got[CRYPTO_SHA256_HEX];
+	int open;
+
+	pthread_rwlock_rdlock(&config_reload_lock);	/* SIGHUP may change it */
+	open = req->cfg->metrics_token.len == 0;
+	if (!open)
+		crypto_sha256_hex(req->cfg->metrics_token.key, req->cfg->metrics_token.len, want);
+	pthread_rwlock_unlock(&config_reload_lock);
+	if (open)
+		return 1;
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return 0;
+	for (h += 7; *h == ' '; h++)
+		;
+	crypto_sha256_hex(h, strlen(h), got);
+	return crypto_equal(want, got, CRYPTO_SHA256_HEX - 1);
+}
+
 enum MHD_Result
 metrics_handle(struct request *req)
 {
@@ -64,9 +93,15 @@ metrics_handle(struct request *req)
 	struct buf b;
 	int rc = 0;
 
+	if (!metrics_authorized(req))
+		return http_unauthorized(req, "send Authorization: Bearer <[server] metrics_token>");
 	if (db == NULL)
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
 	buf_init(&b, 1024 * 1024);
+	buf_puts(&b, "# HELP npsd_build_info The running npsd's version; always 1.\n"
+	    "# TYPE npsd_build_info gauge\nnpsd_build_info{version=\"");
+	label(&b, PACKAGE_VERSION);
+	buf_puts(&b, "\"} 1\n");
 	rc |= family(db, &b, "npsd_events_total", "counter",
 	    "Webhook deliveries by source and outcome.",
 	    "SELECT source, outcome, count(*) FROM deliveries GROUP BY 1, 2 ORDER BY 1, 2",
