@@ -262,6 +262,7 @@ config_free(struct config *cfg)
 	free(cfg->exclude_teams);
 	free(cfg->templates);
 	crypto_wipe(cfg->sources, sizeof cfg->sources);
+	crypto_wipe(&cfg->metrics_token, sizeof cfg->metrics_token);
 	memset(cfg, 0, sizeof *cfg);
 }
 

@@ -69,9 +69,9 @@ fail:
 	return -1;
 }
 
-/* SIGHUP: all or nothing. Secrets and templates change only when the new
- * file passes every check of -n; changed keys that need a restart are
- * named and keep their running values. */
+/* SIGHUP: all or nothing. Secrets (their files re-read), trusted_proxies
+ * and templates change only when the new file passes every check of -n;
+ * changed keys that need a restart are named and keep their running values. */
 static void
 reload(struct config *cfg, const char *file, int required)
 {
@@ -89,12 +89,16 @@ reload(struct config *cfg, const char *file, int required)
 	pthread_rwlock_wrlock(&config_reload_lock);
 	memcpy(cfg->sources, fresh.sources, sizeof cfg->sources);
 	cfg->nsources = fresh.nsources;
+	cfg->trusted_proxies = fresh.trusted_proxies;
+	cfg->metrics_token = fresh.metrics_token;
 	pthread_rwlock_unlock(&config_reload_lock);
 	swap = cfg->templates;		/* read by this thread only */
 	cfg->templates = fresh.templates;
 	fresh.templates = swap;
-	log_info("reloaded: %d source%s, templates from %s", cfg->nsources,
-	    cfg->nsources == 1 ? "" : "s", cfg->templates);
+	log_info("reloaded: %d source%s, %d trusted prox%s, metrics %s, templates from %s",
+	    cfg->nsources, cfg->nsources == 1 ? "" : "s", cfg->trusted_proxies.n,
+	    cfg->trusted_proxies.n == 1 ? "y" : "ies",
+	    cfg->metrics_token.len > 0 ? "behind a token" : "open", cfg->templates);
 	config_free(&fresh);
 }
 
