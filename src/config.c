@@ -527,7 +527,7 @@ static const struct {
 	{ "freshdesk", "resolved,closed", 0, 0, 0 },
 	{ "jira", "", 0, 0, 1 },
 	{ "zammad", "closed", 0, 0, 0 },
-	{ "glpi", "5,6,solved,closed", 3600, 1, 0 },
+	{ "glpi", "5,6", 3600, 1, 0 },	/* tolerance: accepted, unused */
 	{ "znuny", "", 0, 0, 0 },
 };
 
@@ -651,6 +651,10 @@ parse_source(struct load_state *st, const char *name, const char *key, const cha
 			return -1;
 		snprintf(src->team_field, sizeof src->team_field, "%s", value);
 		return 0;
+	}
+	switch (config_glpi_key(src, key, value, why)) {
+	case 0: return 0;
+	case -1: return -1;
 	}
 	*why = "unknown key";
 	return -1;
@@ -1093,6 +1097,9 @@ config_load(struct config *cfg, const char *file, char *err, size_t errlen)
 		return -1;
 	if (config_secret_files(cfg, file, err, errlen) > 0)
 		return -1;
+	for (int i = 0; i < cfg->nsources; i++)
+		if (config_glpi_finish(&cfg->sources[i], file, err, errlen) == -1)
+			return -1;
 	{
 		struct policy pol;	/* the exclusion patterns must compile */
 		if (policy_load(&pol, cfg, err, errlen) == -1)

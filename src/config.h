@@ -15,6 +15,17 @@ struct secret {
 	size_t		 len;
 };
 
+/* [source.glpi]: GLPI's REST API, which npsd asks for the requester's
+ * address that GLPI's webhook does not carry (glpi_lookup.c). */
+struct glpi_api_config {
+	char		 api_url[512];		/* no trailing slash */
+	char		 user_token_file[1024], app_token_file[1024];
+	struct secret	 user_token, app_token;	/* first line of each; len 0 = none */
+	long long	 api_timeout;		/* seconds for one API call */
+	long long	 lookup_backoff;	/* seconds before the second try; doubles */
+	int		 lookup_attempts;	/* tries before no_address */
+};
+
 struct source_config {
 	char		 name[32];
 	struct secret	 secrets[NPSD_MAX_SECRETS];	/* empty: refuse all */
@@ -24,6 +35,7 @@ struct source_config {
 	char		 team_field[64];	/* jira: custom field naming the team */
 	char		 secret_file[1024];	/* resolved once loaded; "" = none */
 	int		 secret_inline;		/* a secret line was given */
+	struct glpi_api_config glpi;
 };
 
 struct config {
@@ -87,6 +99,15 @@ int	config_check_files(const struct config *cfg, char *err, size_t errlen);
 int	config_restart_keys(const struct config *running, const struct config *fresh,
     char *out, size_t outlen);
 const struct source_config *config_source(const struct config *, const char *name);
+/* [source.glpi]'s API keys (config_glpi.c): 0 when taken, -1 with *why
+ * for a bad value, 1 when key is not one of them. */
+int	config_glpi_key(struct source_config *, const char *key, const char *value,
+    const char **why);
+/* After the file: defaults, the required keys, the token files (relative
+ * to config_file's directory) read. -1 with a message naming section and
+ * key. */
+int	config_glpi_finish(struct source_config *, const char *config_file, char *err,
+    size_t errlen);
 /* A secret file's path (config_secret.c): an absolute name as it is; a
  * relative one in $CREDENTIALS_DIRECTORY when that is set (systemd's
  * LoadCredential=), else in config_file's directory. -1 when too long. */

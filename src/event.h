@@ -41,6 +41,13 @@ struct event {
 	 * is named by the adapter's id plus the ticket's close count, so a
 	 * repeat is a duplicate and a close after a reopen is new. */
 	int	 delivery_per_close;
+	/* The body carries no address (GLPI): a close is answered at once and
+	 * waits for the requester's address from the source's API. */
+	int	 address_lookup;
+	/* The source's own time of this event (seconds), for a source whose
+	 * deliveries may arrive out of order: an event older than the newest
+	 * one applied to its ticket is ignored. 0 = not ordered. */
+	long long event_time;
 };
 
 enum event_status { EVENT_OK = 0, EVENT_INVALID_JSON, EVENT_INVALID_FIELD };

@@ -35,13 +35,24 @@ adapter_for(const char *name)
 int
 hooks_precheck(struct request *req, enum MHD_Result *ret)
 {
+	const struct hook_adapter *adapter;
 	const struct source_config *src;
 	int known;
 
 	pthread_rwlock_rdlock(&config_reload_lock);
 	src = config_source(req->cfg, req->arg);
-	known = src != NULL && adapter_for(req->arg) != NULL;
+	adapter = adapter_for(req->arg);
+	known = src != NULL && adapter != NULL;
 	pthread_rwlock_unlock(&config_reload_lock);
+	/* GLPI sends no Content-Type at all: its bodies are taken as the JSON
+	 * they are; a Content-Type that is given is still checked (415). */
+	if (known && adapter == &hook_glpi &&
+	    http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE) == NULL &&
+	    MHD_set_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json") != MHD_YES) {
+		*ret = MHD_NO;	/* out of memory: drop the connection */
+		return 1;
+	}
 	if (known)
 		return 0;
 	*ret = http_json(req, MHD_HTTP_NOT_FOUND, json_pack("{s:s, s:s}", "error",
@@ -83,6 +94,10 @@ answer(struct request *req)
 	}
 	case INTAKE_SKIPPED:
 		out = json_pack("{s:s, s:s}", "status", "skipped", "reason", job->result.reason);
+		break;
+	case INTAKE_IGNORED:	/* e.g. out_of_order: an older event than one applied */
+		out = job->result.reason == NULL ? json_pack("{s:s}", "status", "ignored") :
+		    json_pack("{s:s, s:s}", "status", "ignored", "reason", job->result.reason);
 		break;
 	default:
 		out = json_pack("{s:s}", "status", survey_outcome_name(job->result.outcome));

@@ -66,6 +66,16 @@ json_t	*hook_load_template_body(const char *body, size_t len, struct event *,
 enum event_status hook_parse_template(struct request *, const struct source_config *,
     time_t now, const struct template_paths *, struct event *, char status[64],
     char updated[64], struct event_error *);
+/* GLPI: what a team member's href links to (/front/user.form.php?id=N,
+ * group, supplier, after GLPI's root_doc), and N. */
+enum glpi_member { GLPI_UNKNOWN, GLPI_USER, GLPI_GROUP, GLPI_SUPPLIER };
+enum glpi_member hook_glpi_href(const char *href, long long *id);
+/* GLPI: parses the default payload or contrib/glpi/body.json.tmpl's
+ * output. Only a body that is not an object with item.id and
+ * item.status.id (integers or digit strings) is refused; status receives
+ * item.status.id. A close has address_lookup set: GLPI sends no address. */
+enum event_status hook_glpi_parse_body(const char *body, size_t len, const char *close_statuses,
+    time_t now, struct event *, char status[24], struct event_error *);
 /* Fills "Given Family" from two parts, either of which may be empty. */
 void	hook_join_name(char *out, size_t outlen, const char *first, const char *last);
 

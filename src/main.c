@@ -15,6 +15,7 @@
 #include "botcheck.h"
 #include "crypto.h"
 #include "db.h"
+#include "glpi_lookup.h"
 #include "http.h"
 #include "intake.h"
 #include "log.h"
@@ -102,6 +103,14 @@ reload(struct config *cfg, const char *file, int required)
 	config_free(&fresh);
 }
 
+/* A committed close may wait for the mailer or for its address. */
+static void
+wake_workers(void)
+{
+	mailer_wake();
+	glpi_lookup_wake();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -179,10 +188,13 @@ main(int argc, char **argv)
 	}
 	if (mailer_start(&cfg) == -1)
 		fatalx("[mail] transport: the mailer cannot start");
-	if (intake_start(cfg.db_path, cfg.synchronous, &policy, mailer_wake) == -1)
+	if (glpi_lookup_start(&cfg, &policy, mailer_wake) == -1)
+		fatalx("[database] path: the GLPI address look-up cannot start");
+	if (intake_start(cfg.db_path, cfg.synchronous, &policy, wake_workers) == -1)
 		fatalx("[database] path: the intake writer cannot start");
 	if (http_start(&cfg, &port) == -1) {
 		intake_stop();
+		glpi_lookup_stop();
 		mailer_stop();
 		policy_free(&policy);
 		templates_free();
@@ -206,6 +218,7 @@ main(int argc, char **argv)
 	http_quiesce();
 	intake_stop();
 	http_stop();
+	glpi_lookup_stop();
 	mailer_stop();
 	policy_free(&policy);
 	templates_free();
