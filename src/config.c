@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +19,56 @@
 #include "config.h"
 #include "crypto.h"
 #include "message.h"
+#include "paths.h"
 #include "policy.h"
 
 pthread_rwlock_t config_reload_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 struct load_state {
 	struct config	*cfg;
-	char		*err;
+	char		*err;		/* the message of the current line */
 	size_t		 errlen;
-	int		 failed;
+	char		*problems;	/* every problem found, one a line */
+	size_t		 problemslen;
+	int		 nproblems;
+	int		 skip_section;	/* the current [section] was refused */
 	unsigned	 secret_seen;	/* bit i: sources[i] has a secret line */
 };
+
+/* Appends one line to the list of problems in out (out[0] == '\0' for
+ * none yet); a list that no longer fits is cut off. */
+static void
+problem_vadd(char *out, size_t outlen, const char *fmt, va_list ap)
+{
+	size_t used = strlen(out);
+
+	if (outlen == 0 || used + 1 >= outlen)
+		return;
+	if (used > 0)
+		out[used++] = '\n', out[used] = '\0';
+	vsnprintf(out + used, outlen - used, fmt, ap);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+problem_add(char *out, size_t outlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problem_vadd(out, outlen, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+load_problem(struct load_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problem_vadd(st->problems, st->problemslen, fmt, ap);
+	va_end(ap);
+	st->nproblems++;
+}
 
 int
 config_parse_number(const char *s, long long min, long long max, long long *out)
@@ -206,10 +246,10 @@ config_defaults(struct config *cfg)
 	cfg->public_url = strdup("http://localhost:8080");
 	cfg->threads = 4;
 	cfg->max_body = NPSD_MAX_BODY_DEFAULT;
-	cfg->db_path = strdup("var/npsd.db");
+	cfg->db_path = strdup(NPSD_STATE_DIR "/npsd.db");
 	cfg->synchronous = 2;
 	cfg->transport = TRANSPORT_MAILDIR;
-	cfg->transport_target = strdup("var/mail");
+	cfg->transport_target = strdup(NPSD_STATE_DIR "/mail");
 	cfg->starttls_required = 1;
 	cfg->from = strdup("IT Servicedesk <servicedesk@example.org>");
 	cfg->from_name = strdup("IT Servicedesk");
@@ -232,7 +272,7 @@ config_defaults(struct config *cfg)
 	cfg->exclude_categories = strdup("");
 	cfg->exclude_teams = strdup("");
 	snprintf(cfg->default_language, sizeof cfg->default_language, "en");
-	cfg->templates = strdup("etc/templates");
+	cfg->templates = strdup(NPSD_TEMPLATES_DIR);
 	cfg->alert_detractors = 1;
 	cfg->personal_data = 365LL * 86400;
 	if (cfg->public_url == NULL || cfg->db_path == NULL || cfg->transport_target == NULL ||
@@ -669,8 +709,6 @@ config_ini_line(void *user, const char *section, const char *key, const char *va
 	int rc;
 	long long n;
 
-	if (st->failed)
-		return 1;
 	if (strcmp(section, "server") == 0)
 		rc = parse_server(cfg, key, value, &why);
 	else if (strcmp(section, "database") == 0)
@@ -714,7 +752,6 @@ config_ini_line(void *user, const char *section, const char *key, const char *va
 		else
 			snprintf(st->err, st->errlen, "[%s] %s = \"%.80s\": %s", section, key,
 			    value, why);
-		st->failed = 1;
 		return 0;
 	}
 	return 1;
@@ -850,80 +887,99 @@ enter_section(struct load_state *st, const char *name)
 	return -1;
 }
 
-/* The lines of f, each handed to config_ini_line; 0, or -1 with st->err. */
+/* The rest of a line read_line refused, so that reading goes on after it. */
+static void
+skip_line(FILE *f)
+{
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n')
+		;
+}
+
+/* One line split by ini_split: a problem is recorded and reading goes on,
+ * so that one run names every bad line. */
+static void
+take_line(struct load_state *st, int lineno, enum ini_line kind, char *section,
+    size_t sectionlen, const char *name, const char *value)
+{
+	switch (kind) {
+	case INI_BLANK:
+		return;
+	case INI_BAD:
+		load_problem(st, "line %d: not a section, key = value, or comment", lineno);
+		return;
+	case INI_SECTION:
+		if (strlen(name) >= sectionlen) {
+			load_problem(st, "line %d: section name too long", lineno);
+			snprintf(section, sectionlen, "?");
+			st->skip_section = 1;
+			return;
+		}
+		snprintf(section, sectionlen, "%s", name);
+		st->skip_section = enter_section(st, section) == -1;
+		if (st->skip_section)
+			load_problem(st, "line %d: %s", lineno, st->err);
+		return;
+	case INI_KEY:
+		if (section[0] == '\0')
+			load_problem(st, "line %d: %.60s: a key before any [section]", lineno,
+			    name);
+		else if (!st->skip_section && config_ini_line(st, section, name, value) == 0)
+			load_problem(st, "line %d: %s", lineno, st->err);
+		return;
+	}
+}
+
+/* The lines of f, each handed to config_ini_line; every problem goes to
+ * st->problems. -1 only when the file cannot be read on. */
 static int
 read_lines(FILE *f, struct load_state *st, char *line)
 {
 	char section[128] = "", *name = NULL, *value = NULL, *s;
-	char msg[512];
 	const char *why;
 	int lineno = 0, items = 0, rc;
+	enum ini_line kind;
 
-	while ((rc = read_line(f, line, &why)) == 1) {
-		s = line;
-		if (++lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
-			s += 3;	/* a UTF-8 byte order mark */
-		switch (ini_split(s, &name, &value)) {
-		case INI_BLANK:
+	while ((rc = read_line(f, line, &why)) != 0) {
+		lineno++;
+		if (rc == -1) {
+			if (ferror(f)) {
+				load_problem(st, "line %d: %s", lineno, why);
+				return -1;
+			}
+			if (why == NULL)
+				load_problem(st, "line %d: longer than %d bytes", lineno,
+				    NPSD_CONFIG_MAX_LINE);
+			else
+				load_problem(st, "line %d: %s", lineno, why);
+			skip_line(f);
+			items++;
 			continue;
-		case INI_BAD:
-			snprintf(st->err, st->errlen, "line %d: not a section, key = value, or "
-			    "comment", lineno);
-			return -1;
-		case INI_SECTION:
-			if (strlen(name) >= sizeof section) {
-				snprintf(st->err, st->errlen, "line %d: section name too long",
-				    lineno);
-				return -1;
-			}
-			snprintf(section, sizeof section, "%s", name);
-			break;
-		case INI_KEY:
-			if (section[0] == '\0') {
-				snprintf(st->err, st->errlen, "line %d: %.60s: a key before any "
-				    "[section]", lineno, name);
-				return -1;
-			}
-			break;
 		}
-		items++;
-		if ((value == NULL ? enter_section(st, section) :
-		    (config_ini_line(st, section, name, value) == 0 ? -1 : 0)) == -1) {
-			snprintf(msg, sizeof msg, "%s", st->err);
-			snprintf(st->err, st->errlen, "line %d: %s", lineno, msg);
-			return -1;
-		}
+		s = line;
+		if (lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3;	/* a UTF-8 byte order mark */
 		value = NULL;
+		kind = ini_split(s, &name, &value);
+		if (kind != INI_BLANK)
+			items++;
+		take_line(st, lineno, kind, section, sizeof section, name, value);
 	}
-	if (rc == -1 && why == NULL) {
-		snprintf(st->err, st->errlen, "line %d: longer than %d bytes", lineno + 1,
-		    NPSD_CONFIG_MAX_LINE);
-		return -1;
-	}
-	if (rc == -1) {
-		snprintf(st->err, st->errlen, "line %d: %s", lineno + 1, why);
-		return -1;
-	}
-	if (items == 0) {
-		snprintf(st->err, st->errlen, "no section and no key: an empty file is "
-		    "refused (npsd runs on its embedded defaults only when there is no file)");
-		return -1;
-	}
+	if (items == 0)
+		load_problem(st, "no section and no key: an empty file is refused (npsd "
+		    "runs on its embedded defaults only when there is no file)");
 	return 0;
 }
 
 /* Every source needs a secret line, empty to refuse every request. */
-static int
+static void
 check_secrets_given(struct load_state *st)
 {
 	for (int i = 0; i < st->cfg->nsources; i++)
-		if (!(st->secret_seen & (1u << i))) {
-			snprintf(st->err, st->errlen, "[source.%s] secret: missing (write "
-			    "\"secret =\" with no value to refuse every request)",
-			    st->cfg->sources[i].name);
-			return -1;
-		}
-	return 0;
+		if (!(st->secret_seen & (1u << i)))
+			load_problem(st, "[source.%s] secret: missing (write \"secret =\" with "
+			    "no value to refuse every request)", st->cfg->sources[i].name);
 }
 
 /* Past a bracket expression's closing ']' ("[]x]", "[^]x]", "[[:alpha:]]"). */
@@ -1071,50 +1127,6 @@ check_list_items(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-int
-config_load(struct config *cfg, const char *file, char *err, size_t errlen)
-{
-	struct load_state st = { cfg, err, errlen, 0, 0 };
-	char *line;
-	FILE *f;
-	int rc;
-
-	if ((f = fopen(file, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
-	}
-	if ((line = malloc(NPSD_CONFIG_MAX_LINE + 1)) == NULL) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", file);
-		return -1;
-	}
-	rc = read_lines(f, &st, line);
-	crypto_wipe(line, NPSD_CONFIG_MAX_LINE + 1);	/* lines carry secrets */
-	free(line);
-	fclose(f);
-	if (rc == -1 || check_secrets_given(&st) == -1 ||
-	    check_list_items(cfg, err, errlen) == -1)
-		return -1;
-	if (config_secret_files(cfg, file, err, errlen) > 0)
-		return -1;
-	for (int i = 0; i < cfg->nsources; i++)
-		if (config_glpi_finish(&cfg->sources[i], file, err, errlen) == -1)
-			return -1;
-	{
-		struct policy pol;	/* the exclusion patterns must compile */
-		if (policy_load(&pol, cfg, err, errlen) == -1)
-			return -1;
-		policy_free(&pol);
-	}
-	if (cfg->transport == TRANSPORT_SMTP && !cfg->starttls_required &&
-	    !transport_is_loopback(cfg->transport_target)) {
-		snprintf(err, errlen, "[mail] starttls = none: only allowed for a relay on "
-		    "loopback (127.0.0.1, ::1 or localhost)");
-		return -1;
-	}
-	return 0;
-}
-
 /* The directory part of path: "." when it has none. */
 static void
 parent_dir(const char *path, char *out, size_t outlen)
@@ -1127,6 +1139,117 @@ parent_dir(const char *path, char *out, size_t outlen)
 		snprintf(out, outlen, "/");
 	else
 		snprintf(out, outlen, "%.*s", (int)(slash - path), path);
+}
+
+/* A relative path in slot becomes dir/path: paths in a file are relative
+ * to the file, not to whatever directory npsd or npsctl was started in. */
+static int
+resolve_path(char **slot, const char *dir)
+{
+	char *joined;
+	size_t len;
+
+	if ((*slot)[0] == '\0' || (*slot)[0] == '/')
+		return 0;
+	len = strlen(dir) + 1 + strlen(*slot) + 1;
+	if ((joined = malloc(len)) == NULL)
+		return -1;
+	snprintf(joined, len, "%s/%s", dir, *slot);
+	free(*slot);
+	*slot = joined;
+	return 0;
+}
+
+/* A relative [mail] password_file is looked up as every secret file is
+ * (config_secret_path): in $CREDENTIALS_DIRECTORY when that is set. */
+static int
+resolve_secret_path(char **slot, const char *file)
+{
+	char path[4096];
+	char *copy;
+
+	if ((*slot)[0] == '\0')
+		return 0;
+	if (config_secret_path(*slot, file, path, sizeof path) == -1 ||
+	    (copy = strdup(path)) == NULL)
+		return -1;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+/* The absolute directory FILE is in (as written when it cannot be
+ * resolved, which only happens when the file went away meanwhile). */
+static void
+file_dir(const char *file, char *out, size_t outlen)
+{
+	char *real = realpath(file, NULL);
+
+	parent_dir(real != NULL ? real : file, out, outlen);
+	free(real);
+}
+
+static int
+resolve_paths(struct config *cfg, const char *file)
+{
+	char dir[4096];
+
+	file_dir(file, dir, sizeof dir);
+	if (resolve_path(&cfg->db_path, dir) == -1 || resolve_path(&cfg->templates, dir) == -1 ||
+	    resolve_secret_path(&cfg->password_file, file) == -1)
+		return -1;
+	if (cfg->transport == TRANSPORT_MAILDIR && resolve_path(&cfg->transport_target, dir) == -1)
+		return -1;
+	return 0;
+}
+
+int
+config_load(struct config *cfg, const char *file, char *err, size_t errlen)
+{
+	char msg[512] = "";
+	struct load_state st = { cfg, msg, sizeof msg, err, errlen, 0, 0, 0 };
+	struct policy pol;
+	char *line;
+	FILE *f;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if ((f = fopen(file, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	if ((line = malloc(NPSD_CONFIG_MAX_LINE + 1)) == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", file);
+		return -1;
+	}
+	read_lines(f, &st, line);
+	crypto_wipe(line, NPSD_CONFIG_MAX_LINE + 1);	/* lines carry secrets */
+	free(line);
+	fclose(f);
+	check_secrets_given(&st);
+	if (check_list_items(cfg, msg, sizeof msg) == -1)
+		load_problem(&st, "%s", msg);
+	else if (policy_load(&pol, cfg, msg, sizeof msg) == -1)	/* the patterns compile */
+		load_problem(&st, "%s", msg);
+	else
+		policy_free(&pol);
+	if (cfg->transport == TRANSPORT_SMTP && !cfg->starttls_required &&
+	    !transport_is_loopback(cfg->transport_target))
+		load_problem(&st, "[mail] starttls = none: only allowed for a relay on "
+		    "loopback (127.0.0.1, ::1 or localhost)");
+	if (resolve_paths(cfg, file) == -1)
+		load_problem(&st, "out of memory");
+	for (int i = 0; i < cfg->nsources; i++)
+		if (config_glpi_finish(&cfg->sources[i], file, msg, sizeof msg) == -1)
+			load_problem(&st, "%s", msg);
+	{
+		char secrets[2048];	/* one line for each file that cannot be used */
+
+		if (config_secret_files(cfg, file, secrets, sizeof secrets) > 0)
+			load_problem(&st, "%s", secrets);
+	}
+	return st.nproblems > 0 ? -1 : 0;
 }
 
 /* 0 when dir is a directory this process may create files in. */
@@ -1250,14 +1373,99 @@ check_password_file(const struct config *cfg, char *err, size_t errlen)
 	return -1;
 }
 
+static int
+is_loopback_host(const char *host)
+{
+	if (strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0)
+		return 1;
+	if (strncmp(host, "127.", 4) != 0)
+		return 0;
+	return strspn(host, "0123456789.") == strlen(host);
+}
+
+/* public_url is where every link in mail points: an absolute URL with a
+ * host; when that host is this machine's loopback, nothing but npsd can
+ * answer there, so it must be npsd's own listening port. */
+static int
+check_public_url(const struct config *cfg, char *err, size_t errlen)
+{
+	const char *url = cfg->public_url, *p;
+	int https = strncmp(url, "https://", 8) == 0;
+	char host[256];
+	long long port = https ? 443 : 80;
+	size_t n;
+
+	p = url + (https ? 8 : 7);
+	if (*p == '[') {
+		n = strcspn(p + 1, "]");
+		if (p[1 + n] != ']' || n == 0 || n >= sizeof host)
+			goto not_absolute;
+		memcpy(host, p + 1, n);
+		host[n] = '\0';
+		p += n + 2;
+	} else {
+		n = strcspn(p, ":/?#");
+		if (n == 0 || n >= sizeof host)
+			goto not_absolute;
+		memcpy(host, p, n);
+		host[n] = '\0';
+		p += n;
+	}
+	if (*p == ':') {
+		char digits[8];
+		n = strcspn(p + 1, "/?#");
+		if (n == 0 || n >= sizeof digits)
+			goto not_absolute;
+		memcpy(digits, p + 1, n);
+		digits[n] = '\0';
+		if (config_parse_number(digits, 1, 65535, &port) == -1)
+			goto not_absolute;
+		p += n + 1;
+	}
+	if (*p == '?' || *p == '#') {
+		snprintf(err, errlen, "[server] public_url = \"%.200s\": links are built by "
+		    "appending /s/TOKEN; a query or fragment would break them", url);
+		return -1;
+	}
+	if (!is_loopback_host(host) || cfg->listen_port == 0)
+		return 0;
+	if ((unsigned)port != cfg->listen_port) {
+		snprintf(err, errlen, "[server] public_url = \"%.200s\": points at port %lld "
+		    "of this machine, but [server] listen is %s:%u; links in mail would not "
+		    "reach npsd", url, port, cfg->listen_host, cfg->listen_port);
+		return -1;
+	}
+	if (!is_loopback_host(cfg->listen_host) && strcmp(cfg->listen_host, "0.0.0.0") != 0 &&
+	    strcmp(cfg->listen_host, "::") != 0) {
+		snprintf(err, errlen, "[server] public_url = \"%.200s\": points at loopback, "
+		    "but [server] listen is %s:%u, which loopback does not reach", url,
+		    cfg->listen_host, cfg->listen_port);
+		return -1;
+	}
+	return 0;
+not_absolute:
+	snprintf(err, errlen, "[server] public_url = \"%.200s\": expected an absolute "
+	    "URL, scheme://host[:port][/path]", url);
+	return -1;
+}
+
 int
 config_check_files(const struct config *cfg, char *err, size_t errlen)
 {
-	if (check_database(cfg, err, errlen) == -1)
-		return -1;
-	if (cfg->transport == TRANSPORT_MAILDIR && check_maildir(cfg, err, errlen) == -1)
-		return -1;
-	return check_password_file(cfg, err, errlen);
+	char msg[1024];
+	int problems = 0;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (check_public_url(cfg, msg, sizeof msg) == -1)
+		problem_add(err, errlen, "%s", msg), problems++;
+	if (check_database(cfg, msg, sizeof msg) == -1)
+		problem_add(err, errlen, "%s", msg), problems++;
+	if (cfg->transport == TRANSPORT_MAILDIR && check_maildir(cfg, msg, sizeof msg) == -1)
+		problem_add(err, errlen, "%s", msg), problems++;
+	if (check_password_file(cfg, msg, sizeof msg) == -1)
+		problem_add(err, errlen, "%s", msg), problems++;
+	return problems > 0 ? -1 : 0;
 }
 
 static void

@@ -85,13 +85,17 @@ extern pthread_rwlock_t config_reload_lock;
 /* Fills cfg with the embedded defaults. */
 void	config_defaults(struct config *cfg);
 /* Loads FILE over the defaults: lines of up to NPSD_CONFIG_MAX_LINE bytes,
- * every [source.NAME] with a secret line, the patterns compiled. On error
- * returns -1 and writes a message naming the line, section and key into err. */
+ * every [source.NAME] with a secret line, the patterns compiled; relative
+ * paths in the file become relative to the file's own directory. On error
+ * returns -1 and writes into err every problem found, one a line, each
+ * naming the line, section and key. */
 int	config_load(struct config *cfg, const char *file, char *err, size_t errlen);
 void	config_free(struct config *cfg);
 /* The files and directories cfg names, as the daemon will use them: the
  * database's directory writable, a maildir creatable, the SMTP password
- * file readable. -1 with a message naming section and key. */
+ * file readable; public_url absolute and, when it points at loopback, at
+ * the listening port. -1 with every problem in err, one a line, each
+ * naming section and key. */
 int	config_check_files(const struct config *cfg, char *err, size_t errlen);
 /* Lists in out, comma separated, the keys that differ between running
  * and fresh and that only a restart applies (all but [source.*] and

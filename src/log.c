@@ -1,4 +1,7 @@
-/* log.c - owns where log lines go: stderr in the foreground, syslog otherwise.
+/* log.c - owns where log lines go: stderr in the foreground, each line
+ * starting with its syslog level as "<N>" (journald files it under that
+ * level), syslog otherwise; and, while a detaching npsd starts, a copy of
+ * every warning and error for the parent that waits to report them.
  * Callers never pass tokens, addresses or comments; see README "Logs". */
 #include "autoconfig.h"
 
@@ -8,12 +11,14 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
 static int log_to_stderr = 1;
 static int log_verbose;
 static const char *log_ident = "npsd";
+static int log_startup_fd = -1;
 
 void
 log_init(const char *ident, int foreground)
@@ -22,6 +27,31 @@ log_init(const char *ident, int foreground)
 	log_to_stderr = foreground;
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_startup_fd(int fd)
+{
+	log_startup_fd = fd;
+}
+
+/* The parent prints these on its stderr; a short write only shortens them. */
+static void
+log_to_startup(const char *line, const char *suffix)
+{
+	char out[1200];
+	int n;
+
+	if (suffix != NULL)
+		n = snprintf(out, sizeof out, "%s: %s: %s\n", log_ident, line, suffix);
+	else
+		n = snprintf(out, sizeof out, "%s: %s\n", log_ident, line);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof out)
+		n = sizeof out - 1;
+	if (write(log_startup_fd, out, (size_t)n) == -1)
+		log_startup_fd = -1;
 }
 
 void
@@ -36,6 +66,8 @@ log_emit(int priority, const char *fmt, va_list ap, const char *suffix)
 	char line[1024];
 
 	vsnprintf(line, sizeof line, fmt, ap);
+	if (log_startup_fd != -1 && priority <= LOG_WARNING)
+		log_to_startup(line, suffix);
 	if (log_to_stderr) {
 		char stamp[32];
 		time_t now = time(NULL);
@@ -44,9 +76,10 @@ log_emit(int priority, const char *fmt, va_list ap, const char *suffix)
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		if (suffix != NULL)
-			fprintf(stderr, "%s %s: %s: %s\n", stamp, log_ident, line, suffix);
+			fprintf(stderr, "<%d>%s %s: %s: %s\n", priority, stamp, log_ident, line,
+			    suffix);
 		else
-			fprintf(stderr, "%s %s: %s\n", stamp, log_ident, line);
+			fprintf(stderr, "<%d>%s %s: %s\n", priority, stamp, log_ident, line);
 		fflush(stderr);
 	} else if (suffix != NULL) {
 		syslog(priority, "%s: %s", line, suffix);

@@ -1,8 +1,16 @@
 /* main.c - npsd's command line, signals, and the ordered start and stop
- * of its parts: config, database, templates, mailer, intake, HTTP. */
+ * of its parts: config, database, templates, mailer, intake, HTTP; and
+ * the daemon's conventions: a parent that returns only once the detached
+ * child listens (or with its error), the pid file, the one-instance lock
+ * and systemd's readiness notice. */
 #include "autoconfig.h"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +25,13 @@
 #include "db.h"
 #include "glpi_lookup.h"
 #include "http.h"
+#include "instance.h"
 #include "intake.h"
 #include "log.h"
 #include "mailer.h"
+#include "paths.h"
 #include "policy.h"
+#include "sdnotify.h"
 #include "template.h"
 
 #define EXIT_RUNTIME	1
@@ -28,44 +39,76 @@
 #define EXIT_CONFIG	3
 
 static void
-usage(void)
+usage(FILE *out, int code)
 {
-	fprintf(stderr, "usage: npsd [-fnv] [-c FILE]\n"
-	    "  -c FILE  configuration file (default %s)\n"
-	    "  -f       stay in the foreground and log to stderr\n"
-	    "  -n       check the configuration, the files it names and the templates,\n"
-	    "           then exit\n"
-	    "  -v       log more (debug lines)\n", SYSCONFDIR "/npsd.conf");
-	exit(EXIT_USAGE);
+	fprintf(out, "usage: npsd [-fnvhV] [-c FILE] [-p PIDFILE]\n"
+	    "  -c, --config FILE    configuration file (default %s)\n"
+	    "  -f, --foreground     stay in the foreground and log to stderr, each line\n"
+	    "                       with its syslog level (<3>, <4>, <6>, <7>) for journald\n"
+	    "  -n, --check          check the configuration, the files it names and the\n"
+	    "                       templates, list every problem, then exit (0 or 3)\n"
+	    "  -p, --pidfile FILE   write the daemon's pid to FILE (removed at exit)\n"
+	    "  -v, --verbose        log more (debug lines)\n"
+	    "  -h, --help           this text\n"
+	    "  -V, --version        the version\n"
+	    "Without -f npsd detaches, and returns only once it listens: 0, or the\n"
+	    "error on stderr and a non-zero status.\n", NPSD_CONFIG_FILE);
+	exit(code);
+}
+
+/* Appends each line of lines to out, as "prefix: line". */
+static void
+add_lines(char *out, size_t outlen, const char *prefix, const char *lines)
+{
+	const char *p = lines;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n"), used = strlen(out);
+
+		if (used + 1 < outlen)
+			snprintf(out + used, outlen - used, "%s%s: %.*s", used > 0 ? "\n" : "",
+			    prefix, (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
 }
 
 /* Everything -n checks, the same at start-up and on SIGHUP: the file (or
  * the embedded defaults when it is optional and absent), the files and
  * directories it names, then the templates, which become the loaded set
- * only when every check passed. -1 with cfg freed and err set. */
+ * only when every check passed. Every problem is listed in err, one a
+ * line, so that one run shows them all. -1 with cfg freed. */
 static int
-check_all(struct config *cfg, const char *file, int required, char *err, size_t errlen)
+check_all(struct config *cfg, const char *file, int required, int reloading, char *err,
+    size_t errlen)
 {
 	const char *origin = file;
-	char msg[512];
+	char msg[4096];
+	int bad = 0;
 
+	err[0] = '\0';
 	config_defaults(cfg);
 	if (!required && access(file, F_OK) == -1 && errno == ENOENT)
 		origin = "embedded defaults";	/* no file at the default place */
 	else if (config_load(cfg, file, msg, sizeof msg) == -1) {
-		snprintf(err, errlen, "%s: %s", file, msg);
-		goto fail;
+		add_lines(err, errlen, file, msg);
+		bad = 1;
 	}
 	if (config_check_files(cfg, msg, sizeof msg) == -1) {
-		snprintf(err, errlen, "%s: %s", origin, msg);
-		goto fail;
+		add_lines(err, errlen, origin, msg);
+		bad = 1;
 	}
-	if (templates_load(cfg->templates, msg, sizeof msg) == -1) {
-		snprintf(err, errlen, "%s: [survey] templates: %s", origin, msg);
-		goto fail;
+	/* a refused reload must keep the running templates */
+	if ((!bad || !reloading) && templates_load(cfg->templates, msg, sizeof msg) == -1) {
+		char line[4200];
+
+		snprintf(line, sizeof line, "[survey] templates: %s", msg);
+		add_lines(err, errlen, origin, line);
+		bad = 1;
 	}
-	return 0;
-fail:
+	if (!bad)
+		return 0;
 	config_free(cfg);
 	return -1;
 }
@@ -77,10 +120,12 @@ static void
 reload(struct config *cfg, const char *file, int required)
 {
 	struct config fresh;
-	char err[1024], keys[1024];
+	char err[4096], keys[1024];
 	char *swap;
 
-	if (check_all(&fresh, file, required, err, sizeof err) == -1) {
+	if (check_all(&fresh, file, required, 1, err, sizeof err) == -1) {
+		for (char *p = err; (p = strchr(p, '\n')) != NULL; )
+			*p = ';';	/* one log line */
 		log_warnx("reload refused, nothing changed: %s", err);
 		return;
 	}
@@ -103,6 +148,143 @@ reload(struct config *cfg, const char *file, int required)
 	config_free(&fresh);
 }
 
+
+/* The parent's half of detaching: it waits until the child reports that
+ * it listens (a NUL byte) or ends, prints what the child wrote (its
+ * warnings and errors), and exits with the child's verdict. */
+static void __attribute__((noreturn))
+wait_for_child(int fd, pid_t child)
+{
+	char buf[4096];
+	size_t have = 0;
+	ssize_t n;
+	int status;
+
+	for (;;) {
+		n = read(fd, buf + have, sizeof buf - 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		if (buf[have - 1] == '\0')
+			break;
+		if (have == sizeof buf - 1) {	/* keep the newest text */
+			fwrite(buf, 1, have / 2, stderr);
+			memmove(buf, buf + have / 2, have - have / 2);
+			have -= have / 2;
+		}
+	}
+	if (have > 0 && buf[have - 1] == '\0') {
+		fwrite(buf, 1, have - 1, stderr);
+		exit(0);
+	}
+	fwrite(buf, 1, have, stderr);
+	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		exit(WEXITSTATUS(status));
+	if (have == 0)
+		fprintf(stderr, "npsd: the daemon ended during start-up%s\n",
+		    WIFSIGNALED(status) ? " (killed by a signal)" : "");
+	exit(EXIT_RUNTIME);
+}
+
+/* Forks; the parent never returns. The child, in a new session with
+ * stdin, stdout and stderr on /dev/null and "/" as working directory,
+ * returns the pipe on which to report readiness. */
+static int
+detach(void)
+{
+	int fds[2], null;
+	pid_t pid;
+
+	if (pipe(fds) == -1) {
+		perror("npsd: pipe");
+		exit(EXIT_RUNTIME);
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		perror("npsd: fork");
+		exit(EXIT_RUNTIME);
+	}
+	if (pid > 0) {
+		close(fds[1]);
+		wait_for_child(fds[0], pid);
+	}
+	close(fds[0]);
+	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	if (setsid() == -1 || chdir("/") == -1 || (null = open("/dev/null", O_RDWR)) == -1) {
+		perror("npsd: detach");
+		exit(EXIT_RUNTIME);
+	}
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	dup2(null, STDERR_FILENO);
+	if (null > STDERR_FILENO)
+		close(null);
+	return fds[1];
+}
+
+/* Start-up finished: the parent may exit 0. */
+static void
+report_ready(int *fd)
+{
+	if (*fd == -1)
+		return;
+	log_set_startup_fd(-1);
+	if (write(*fd, "", 1) != 1)
+		log_warn("cannot tell the parent process that npsd is ready");
+	close(*fd);
+	*fd = -1;
+}
+
+static void
+write_pidfile(const char *path)
+{
+	char pid[32];
+	int fd, n;
+
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1 ||
+	    write(fd, pid, (size_t)n) != n || close(fd) == -1)
+		fatal("-p %s", path);
+}
+
+/* An absolute form of a path given on the command line, taken before the
+ * daemon moves to "/" (SIGHUP re-reads the configuration by this name). */
+static char *
+absolute_path(const char *path)
+{
+	char *cwd = NULL, *out;
+	size_t len;
+
+	if (path[0] == '/' || (cwd = getcwd(NULL, 0)) == NULL)
+		out = strdup(path);
+	else {
+		len = strlen(cwd) + 1 + strlen(path) + 1;
+		if ((out = malloc(len)) != NULL)
+			snprintf(out, len, "%s/%s", cwd, path);
+	}
+	free(cwd);
+	if (out == NULL) {
+		fprintf(stderr, "npsd: out of memory\n");
+		exit(EXIT_RUNTIME);
+	}
+	return out;
+}
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "check", no_argument, NULL, 'n' },
+	{ "pidfile", required_argument, NULL, 'p' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* A committed close may wait for the mailer or for its address. */
 static void
 wake_workers(void)
@@ -114,16 +296,18 @@ wake_workers(void)
 int
 main(int argc, char **argv)
 {
-	const char *file = SYSCONFDIR "/npsd.conf";
+	const char *file = NPSD_CONFIG_FILE, *pidfile_arg = NULL;
 	int explicit_file = 0, file_required, check_only = 0, foreground = 0, ch, sig;
+	int ready_fd = -1;
+	char *config_path, *pidfile = NULL;
 	struct policy policy;
 	struct config cfg;
 	unsigned port = 0;
 	sigset_t signals;
-	char err[1024];
+	char err[8192];
 	sqlite3 *db;
 
-	while ((ch = getopt(argc, argv, "c:fnvh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fnp:vhV", long_options, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
@@ -135,32 +319,60 @@ main(int argc, char **argv)
 		case 'n':
 			check_only = 1;
 			break;
+		case 'p':
+			pidfile_arg = optarg;
+			break;
 		case 'v':
 			log_set_verbose(1);
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		case 'V':
+			printf("npsd %s\n", PACKAGE_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, EXIT_USAGE);
+	config_path = absolute_path(file);
+	if (pidfile_arg != NULL)
+		pidfile = absolute_path(pidfile_arg);
 	/* a file npsd started from stays required: deleting it is no reload */
-	file_required = explicit_file || access(file, F_OK) == 0;
-	if (check_all(&cfg, file, file_required, err, sizeof err) == -1) {
-		fprintf(stderr, "npsd: %s\n", err);
+	file_required = explicit_file || access(config_path, F_OK) == 0;
+	if (check_all(&cfg, config_path, file_required, 0, err, sizeof err) == -1) {
+		char *line = err, *next;
+
+		for (; line != NULL; line = next) {	/* every problem, one a line */
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			/* under -f these are log lines too, errors for journald */
+			fprintf(stderr, "%snpsd: %s\n", foreground && !check_only ? "<3>" : "",
+			    line);
+		}
+		free(config_path);
+		free(pidfile);
 		return EXIT_CONFIG;
 	}
 	if (check_only) {
 		printf("npsd: configuration OK\n");
 		templates_free();
 		config_free(&cfg);
+		free(config_path);
+		free(pidfile);
 		return 0;
 	}
-	if (!foreground && daemon(1, 0) == -1) {
-		perror("npsd: daemon");
-		return EXIT_RUNTIME;
+	if (!foreground) {
+		ready_fd = detach();
+		log_set_startup_fd(ready_fd);
 	}
 	log_init("npsd", foreground);
+	if (instance_lock(cfg.db_path, err, sizeof err) == -1)
+		fatalx("%s", err);
+	if (pidfile != NULL)
+		write_pidfile(pidfile);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl cannot be initialised");
 
@@ -200,20 +412,30 @@ main(int argc, char **argv)
 		templates_free();
 		config_free(&cfg);
 		curl_global_cleanup();
+		if (pidfile != NULL)
+			unlink(pidfile);
+		free(pidfile);
+		free(config_path);
 		return EXIT_RUNTIME;
 	}
 	log_info("listening on %s:%u, public_url %s, database %s", cfg.listen_host, port,
 	    cfg.public_url, cfg.db_path);
+	if (sdnotify("READY=1\nSTATUS=listening") == -1)
+		log_warn("NOTIFY_SOCKET: cannot tell systemd that npsd is ready");
+	report_ready(&ready_fd);
 
 	for (;;) {
 		if (sigwait(&signals, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			reload(&cfg, file, file_required);
+			sdnotify("RELOADING=1");
+			reload(&cfg, config_path, file_required);
+			sdnotify("READY=1");
 			continue;
 		}
 		break;
 	}
+	sdnotify("STOPPING=1");
 	log_info("stopping: finishing requests and mail in flight");
 	http_quiesce();
 	intake_stop();
@@ -224,6 +446,10 @@ main(int argc, char **argv)
 	templates_free();
 	config_free(&cfg);
 	curl_global_cleanup();
+	if (pidfile != NULL)
+		unlink(pidfile);
+	free(pidfile);
+	free(config_path);
 	log_info("stopped");
 	return 0;
 }

@@ -21,43 +21,93 @@
 #include "event.h"
 #include "limits.h"
 #include "message.h"
+#include "paths.h"
 #include "report.h"
 #include "signature.h"
 #include "survey.h"
 #include "npsctl.h"
 
-const char *config_file = SYSCONFDIR "/npsd.conf";
+const char *config_file = NPSD_CONFIG_FILE;
 int config_explicit;
+
+/* The command table: name, what runs it, its usage lines (after
+ * "npsctl ") for help, -h and usage errors. */
+static int cmd_report(int, char **);
+static int cmd_send_test_event(int, char **);
+static int cmd_survey(int, char **);
+static int cmd_suppress(int, char **);
+
+static const struct command {
+	const char	*name;
+	int		(*run)(int argc, char **argv);
+	const char	*usage;
+} commands[] = {
+	{ "report", cmd_report,
+	    "report [--by agent|team|category|none] [--since DATE] [--until DATE]\n"
+	    "       [--last DURATION] [--team ID] [--agent ID] [--category NAME]\n"
+	    "       [--interval week|month] [--format table|json|csv]\n" },
+	{ "send-test-event", cmd_send_test_event,
+	    "send-test-event [--url URL] [--to ADDRESS] [--name NAME] [--ticket ID]\n"
+	    "       [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n" },
+	{ "survey", cmd_survey, "survey show TICKET [--source NAME]\n" },
+	{ "suppress", cmd_suppress, "suppress add|remove|check ADDRESS | suppress list\n" },
+	{ "answers", cmd_answers,
+	    "answers [--flagged] [--since DATE] [--until DATE] [--last DURATION]\n"
+	    "       [--team ID[,ID]] [--agent ID] [--category NAME] [--format table|json|csv]\n"
+	    "answers unflag SURVEY\n" },
+	{ "comments", cmd_comments,
+	    "comments [--since DATE] [--until DATE] [--last DURATION] [--team ID[,ID]]\n"
+	    "       [--agent ID] [--category NAME] [--format table|json|csv]\n" },
+	{ "token", cmd_token,
+	    "token create --role agent --agent ID | --role manager --team ID[,ID] |\n"
+	    "       --role admin [--expires DURATION|never] [--label TEXT]\n"
+	    "token list | token revoke ID\n" },
+	{ "team", cmd_team,
+	    "team add-manager TEAM ADDRESS [--create] | team remove-manager TEAM ADDRESS |\n"
+	    "       team list\n" },
+	{ "followup", cmd_followup,
+	    "followup list [--all] [--team ID] | followup done SURVEY [--note TEXT]\n" },
+	{ "admin", cmd_admin, "admin add|remove ADDRESS | admin list\n" },
+	{ "mail", cmd_mail,
+	    "mail list [--waiting|--failed|--all] [--format table|json]\n"
+	    "mail retry ID|--all | mail drop ID\n" },
+	{ "backup", cmd_backup, "backup FILE\n" },
+	{ "export", cmd_export, "export ADDRESS\n" },
+	{ "forget", cmd_forget, "forget ADDRESS [--allow-future]\n" },
+	{ "agent", cmd_agent, "agent forget ID\n" },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* Each usage line of c: the first after first, another form after
+ * other, a continued line (it starts with spaces) after more. */
+static void
+print_command(FILE *out, const struct command *c, const char *first, const char *other,
+    const char *more)
+{
+	for (const char *p = c->usage; *p != '\0'; ) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(out, "%s%.*s\n", p == c->usage ? first : *p == ' ' ? more : other,
+		    (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+static void
+print_usage(FILE *out)
+{
+	fprintf(out, "usage: npsctl [-c FILE] COMMAND [options]\n"
+	    "       npsctl help [COMMAND] | npsctl COMMAND --help | npsctl --version\n"
+	    "  -c, --config FILE  configuration file (default %s)\n"
+	    "commands:\n", NPSD_CONFIG_FILE);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		print_command(out, &commands[i], "  ", "  ", "  ");
+}
 
 void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: npsctl [-c FILE] COMMAND [options]\n"
-	    "commands:\n"
-	    "  report [--by agent|team|category|none] [--since DATE] [--until DATE]\n"
-	    "         [--last DURATION] [--team ID] [--agent ID] [--category NAME]\n"
-	    "         [--interval week|month]\n"
-	    "         [--format table|json|csv]\n"
-	    "  send-test-event [--url URL] [--to ADDRESS] [--name NAME] [--ticket ID]\n"
-	    "         [--subject TEXT] [--agent ID] [--team ID] [--language en|nl] [--reopen]\n"
-	    "  survey show TICKET [--source NAME]\n"
-	    "  suppress add|remove|check ADDRESS | suppress list\n"
-	    "  answers [--flagged] [--since DATE] [--until DATE] [--last DURATION]\n"
-	    "         [--team ID[,ID]] [--agent ID] [--category NAME] [--format table|json|csv]\n"
-	    "  answers unflag SURVEY\n"
-	    "  comments [--since DATE] [--until DATE] [--last DURATION] [--team ID[,ID]]\n"
-	    "         [--agent ID] [--category NAME] [--format table|json|csv]\n"
-	    "  token create --role agent --agent ID | --role manager --team ID[,ID] |\n"
-	    "         --role admin [--expires DURATION|never]\n"
-	    "  token list | token revoke ID\n"
-	    "  team add-manager TEAM ADDRESS | team remove-manager TEAM ADDRESS | team list\n"
-	    "  followup list [--all] [--team ID] | followup done SURVEY [--note TEXT]\n"
-	    "  admin add|remove ADDRESS | admin list\n"
-	    "  mail list [--waiting|--failed|--all] [--format table|json]\n"
-	    "  mail retry ID|--all | mail drop ID\n"
-	    "  backup FILE\n"
-	    "  export ADDRESS | forget ADDRESS [--allow-future] | agent forget ID\n");
+	print_usage(stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -623,55 +673,133 @@ cmd_suppress(int argc, char **argv)
 	return rc;
 }
 
+static int
+cmd_survey(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "show") != 0)
+		usage_error("%s", "survey: expected survey show TICKET [--source NAME]");
+	return cmd_survey_show(argc - 1, argv + 1);
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Edit distance (insert, delete, replace, swap of neighbours) between the
+ * first 31 bytes of a and b, for naming the command that was meant. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strnlen(a, 31), lb = strnlen(b, 31), d[32][32];
+
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/* Exits 2 naming the nearest command when one is near enough: a prefix
+ * of it, or at most 2 edits (a third of its length for long names). */
+static void __attribute__((noreturn))
+unknown_command(const char *name)
+{
+	const struct command *nearest = NULL;
+	size_t best = (size_t)-1, len = strlen(name);
+
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		size_t d = len > 0 && strncmp(commands[i].name, name, len) == 0 ? 0 :
+		    distance(name, commands[i].name);
+
+		if (d < best) {
+			best = d;
+			nearest = &commands[i];
+		}
+	}
+	if (nearest != NULL && (best <= 2 || best * 3 <= strlen(nearest->name)))
+		usage_error("unknown command \"%s\"; did you mean \"%s\"? (npsctl help lists "
+		    "every command)", name, nearest->name);
+	usage_error("unknown command \"%s\" (npsctl help lists every command)", name);
+}
+
+/* "npsctl help [COMMAND]": the usage on stdout, exit 0. */
+static int
+help(const char *name)
+{
+	const struct command *c;
+
+	if (name == NULL) {
+		print_usage(stdout);
+		return 0;
+	}
+	if ((c = find_command(name)) == NULL)
+		unknown_command(name);
+	print_command(stdout, c, "usage: npsctl ", "       npsctl ", "       ");
+	return 0;
+}
+
+/* --help anywhere among a command's arguments, or -h right after it. */
+static int
+wants_help(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "-h") == 0)
+		return 1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	const struct command *c;
 	int i = 1;
 
 	while (i < argc && argv[i][0] == '-') {
-		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+		if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) &&
+		    i + 1 < argc) {
 			config_file = argv[i + 1];
 			config_explicit = 1;
 			i += 2;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			usage();
+			return help(NULL);
+		} else if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+			printf("npsctl (npsd) %s\n", PACKAGE_VERSION);
+			return 0;
 		} else {
-			usage_error("unknown option %s", argv[i]);
+			usage_error("unknown option %s (npsctl help lists every option)", argv[i]);
 		}
 	}
 	if (i >= argc)
 		usage();
+	if (strcmp(argv[i], "help") == 0) {
+		if (i + 2 < argc)
+			usage_error("%s", "help: give at most one command");
+		return help(i + 1 < argc ? argv[i + 1] : NULL);
+	}
+	if ((c = find_command(argv[i])) == NULL)
+		unknown_command(argv[i]);
+	if (wants_help(argc - i, argv + i))
+		return help(c->name);
 	optind = 1;
-	if (strcmp(argv[i], "report") == 0)
-		return cmd_report(argc - i, argv + i);
-	if (strcmp(argv[i], "send-test-event") == 0)
-		return cmd_send_test_event(argc - i, argv + i);
-	if (strcmp(argv[i], "survey") == 0 && i + 1 < argc && strcmp(argv[i + 1], "show") == 0)
-		return cmd_survey_show(argc - i - 1, argv + i + 1);
-	if (strcmp(argv[i], "suppress") == 0)
-		return cmd_suppress(argc - i, argv + i);
-	if (strcmp(argv[i], "answers") == 0)
-		return cmd_answers(argc - i, argv + i);
-	if (strcmp(argv[i], "comments") == 0)
-		return cmd_comments(argc - i, argv + i);
-	if (strcmp(argv[i], "token") == 0)
-		return cmd_token(argc - i, argv + i);
-	if (strcmp(argv[i], "team") == 0)
-		return cmd_team(argc - i, argv + i);
-	if (strcmp(argv[i], "followup") == 0)
-		return cmd_followup(argc - i, argv + i);
-	if (strcmp(argv[i], "admin") == 0)
-		return cmd_admin(argc - i, argv + i);
-	if (strcmp(argv[i], "mail") == 0)
-		return cmd_mail(argc - i, argv + i);
-	if (strcmp(argv[i], "backup") == 0)
-		return cmd_backup(argc - i, argv + i);
-	if (strcmp(argv[i], "export") == 0)
-		return cmd_export(argc - i, argv + i);
-	if (strcmp(argv[i], "forget") == 0)
-		return cmd_forget(argc - i, argv + i);
-	if (strcmp(argv[i], "agent") == 0)
-		return cmd_agent(argc - i, argv + i);
-	usage_error("unknown command \"%s\" (see npsctl -h)", argv[i]);
-	return EXIT_USAGE;
+	return c->run(argc - i, argv + i);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "paths.h"
 #include "check_run.h"
 
 /* Loads len bytes as a config file; returns config_load's result. */
@@ -92,6 +93,73 @@ START_TEST(numbers)
 }
 END_TEST
 
+START_TEST(relative_paths_follow_the_file)
+{
+	struct config cfg;
+	char err[512] = "";
+
+	ck_assert_msg(load_text("[database]\npath = x/npsd.db\n[mail]\ntransport = maildir:m\n"
+	    "password_file = pw\n[survey]\ntemplates = ../t\n", &cfg, err, sizeof err) == 0,
+	    "%s", err);
+	ck_assert_str_eq(cfg.db_path, "/tmp/x/npsd.db");	/* the file is in /tmp */
+	ck_assert_str_eq(cfg.transport_target, "/tmp/m");
+	ck_assert_str_eq(cfg.password_file, "/tmp/pw");
+	ck_assert_str_eq(cfg.templates, "/tmp/../t");
+	config_free(&cfg);
+	ck_assert_msg(load_text("[database]\npath = /srv/npsd.db\n[mail]\n"
+	    "transport = smtp://127.0.0.1:25\n", &cfg, err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(cfg.db_path, "/srv/npsd.db");
+	ck_assert_str_eq(cfg.transport_target, "smtp://127.0.0.1:25");
+	ck_assert_str_eq(cfg.templates, NPSD_TEMPLATES_DIR);
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(every_problem_is_listed)
+{
+	struct config cfg;
+	char err[2048] = "";
+
+	ck_assert_int_eq(load_text("[server]\nthreads = many\nbogus = 1\n[nosuch]\nkey = 1\n"
+	    "[survey]\ndelay = soon\nsample = 50\n[source.generic]\n", &cfg, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "line 2: [server] threads") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "\nline 3: [server] bogus") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "\nline 4: [nosuch]: unknown section") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "line 5") == NULL, "keys of an unknown section: %s", err);
+	ck_assert_msg(strstr(err, "\nline 7: [survey] delay") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "\n[source.generic] secret: missing") != NULL, "%s", err);
+	ck_assert_int_eq(cfg.sample, 50);	/* good lines after bad ones still count */
+	config_free(&cfg);
+}
+END_TEST
+
+START_TEST(public_url_reaches_npsd)
+{
+	struct config cfg;
+	char err[2048] = "";
+
+	config_defaults(&cfg);
+	free(cfg.public_url);
+	cfg.public_url = strdup("http://localhost:9090");
+	ck_assert_int_eq(config_check_files(&cfg, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "[server] public_url = \"http://localhost:9090\": points at "
+	    "port 9090") != NULL, "%s", err);
+	free(cfg.public_url);
+	cfg.public_url = strdup("http://:8080");
+	config_check_files(&cfg, err, sizeof err);
+	ck_assert_msg(strstr(err, "expected an absolute URL") != NULL, "%s", err);
+	free(cfg.public_url);
+	cfg.public_url = strdup("https://nps.example.org/survey");	/* behind a proxy */
+	config_check_files(&cfg, err, sizeof err);
+	ck_assert_msg(strstr(err, "public_url") == NULL, "%s", err);
+	free(cfg.public_url);
+	cfg.public_url = strdup("http://127.0.0.1:8080");
+	config_check_files(&cfg, err, sizeof err);
+	ck_assert_msg(strstr(err, "public_url") == NULL, "%s", err);
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(defaults_match_the_spec)
 {
 	struct config cfg;
@@ -102,10 +170,10 @@ START_TEST(defaults_match_the_spec)
 	ck_assert_str_eq(cfg.public_url, "http://localhost:8080");
 	ck_assert_int_eq(cfg.threads, 4);
 	ck_assert_int_eq(cfg.max_body, 1048576);
-	ck_assert_str_eq(cfg.db_path, "var/npsd.db");
+	ck_assert_str_eq(cfg.db_path, NPSD_STATE_DIR "/npsd.db");
 	ck_assert_int_eq(cfg.synchronous, 2);
 	ck_assert_int_eq(cfg.transport, TRANSPORT_MAILDIR);
-	ck_assert_str_eq(cfg.transport_target, "var/mail");
+	ck_assert_str_eq(cfg.transport_target, NPSD_STATE_DIR "/mail");
 	ck_assert_int_eq(cfg.starttls_required, 1);
 	ck_assert_str_eq(cfg.from_address, "servicedesk@example.org");
 	ck_assert_int_eq(cfg.max_attempts, 8);
@@ -570,6 +638,9 @@ main(void)
 	tcase_add_test(tc, keys_only_a_restart_applies);
 	tcase_add_test(tc, secrets_never_appear_in_errors);
 	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, relative_paths_follow_the_file);
+	tcase_add_test(tc, every_problem_is_listed);
+	tcase_add_test(tc, public_url_reaches_npsd);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -52,6 +52,7 @@ write_config() {
 	{
 		printf '[server]\nlisten = 127.0.0.1:0\npublic_url = http://127.0.0.1:1\nthreads = 4\n'
 		printf '[database]\npath = %s/npsd.db\n' "$WORK"
+		printf '[mail]\ntransport = maildir:%s/mail\n' "$WORK"
 		printf '[survey]\ntemplates = %s/etc/templates\n' "$TOP_SRCDIR"
 		for line in "$@"; do printf '%s\n' "$line"; done
 	} > "$file"
