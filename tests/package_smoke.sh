@@ -70,7 +70,7 @@ check "it uses the state directory" yes "$(grep -q 'database /var/lib/npsd/npsd.
 check "every log line has its level" 0 "$(grep -cv '^<[0-7]>' "$log")"
 base=http://127.0.0.1:$port
 
-out=$(cd / && npsctl send-test-event --url "$base" --to smoke@example.net 2>&1); rc=$?
+out=$(cd / && npsctl send-test-event --url "$base/hooks/generic" --to smoke@example.net 2>&1); rc=$?
 check "a signed event (npsctl send-test-event) is accepted" 0 "$rc"
 mail=
 for _ in $(seq 1 100); do
