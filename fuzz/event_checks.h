@@ -1,7 +1,8 @@
 /* event_checks.h - owns the invariants every parsed event must hold,
  * whichever parser (the common event or an adapter) produced it: no
  * control character in any field, valid addresses, a close either with
- * its requester's address or marked unsurveyable, numbers in range. */
+ * its requester's address, marked unsurveyable or waiting for the address
+ * (GLPI), numbers in range. */
 #ifndef NPSD_FUZZ_EVENT_CHECKS_H
 #define NPSD_FUZZ_EVENT_CHECKS_H
 
@@ -41,9 +42,11 @@ fuzz_check_event(const struct event *ev)
 		FUZZ_CHECK(*p >= 'a' && *p <= 'z');
 	FUZZ_CHECK_TEXT(ev->unsurveyable_detail);
 	FUZZ_CHECK_TEXT(ev->dropped);
-	/* a close is surveyable with an address, or recorded with a reason */
+	/* a close is surveyable with an address, or recorded with a reason,
+	 * or waits for the address from the source's API (GLPI) */
 	if (ev->type == EVENT_CLOSED && ev->unsurveyable == NULL)
-		FUZZ_CHECK(ev->requester_email[0] != '\0');
+		FUZZ_CHECK(ev->requester_email[0] != '\0' || ev->address_lookup);
+	FUZZ_CHECK(!ev->address_lookup || ev->type == EVENT_CLOSED);
 	if (ev->unsurveyable != NULL)
 		FUZZ_CHECK(ev->requester_email[0] == '\0');
 }

@@ -156,6 +156,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	n = snprintf(text, sizeof text, "[source.%s]\nsecret = %s\n",
 	    hook_fuzz_spec.adapter->name, hook_fuzz_spec.secret);
+	/* GLPI's section also names the API that gives the address, and a
+	 * file with its token (a memfd of its own: fuzz_memfd_file's is the
+	 * configuration's) */
+	if (strcmp(hook_fuzz_spec.adapter->name, "glpi") == 0) {
+		int fd = memfd_create("npsd-fuzz-token", 0);
+
+		if (fd == -1 || write(fd, "npsd-fuzz-user-token\n", 21) != 21)
+			abort();
+		n += snprintf(text + n, sizeof text - (size_t)n, "api_url = "
+		    "http://127.0.0.1:9/apirest.php\nuser_token_file = /proc/self/fd/%d\n", fd);
+	}
 	config_defaults(&cfg);
 	if ((path = fuzz_memfd_file(text, (size_t)n)) == NULL ||
 	    config_load(&cfg, path, err, sizeof err) == -1 ||

@@ -166,6 +166,7 @@ glpi_config_refused(const char *text, const char *want)
 	config_defaults(&cfg);
 	ck_assert_int_eq(config_load(&cfg, path, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, want) != NULL, "[%s] not in [%s]", want, err);
+	config_free(&cfg);
 	unlink(path);
 }
 
