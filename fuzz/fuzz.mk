@@ -23,8 +23,10 @@ FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/src -I$(top_builddir)/src \
 FUZZ_CFLAGS = -g -O1 -pthread $(SANITIZE) $(WARN)
 LIB_CFLAGS = -g -O1 -pthread $(SANITIZE) $(LIB_WARN)
 
-LIB_SRCS = $(filter-out main.c npsctl%.c migrations.c,$(notdir $(wildcard $(top_srcdir)/src/*.c)))
-LIB_OBJS = $(LIB_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/migrations.o
+LIB_SRCS = $(filter-out main.c npsctl%.c migrations.c templates_builtin.c,\
+	$(notdir $(wildcard $(top_srcdir)/src/*.c)))
+LIB_OBJS = $(LIB_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/migrations.o \
+	$(OUT)/obj/templates_builtin.o
 LIB = $(OUT)/libnpsd-fuzz.a
 
 HOOKS = generic zendesk freshdesk jira zammad glpi znuny
@@ -42,6 +44,10 @@ $(OUT)/obj/%.o: $(top_srcdir)/src/%.c
 		-MMD -MP -c $< -o $@
 
 $(OUT)/obj/migrations.o: $(top_builddir)/src/migrations.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(LIB_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(OUT)/obj/templates_builtin.o: $(top_builddir)/src/templates_builtin.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(LIB_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 

@@ -1,6 +1,8 @@
 /* template.c - owns the template files under [survey] templates:
- * loading and validating them, reloading them on SIGHUP without a
- * reader ever seeing a half-loaded set, and rendering with escaping. */
+ * loading and validating them (every problem of a set reported at once; a
+ * file missing from the directory replaced by the shipped one, with a
+ * warning), reloading them on SIGHUP without a reader ever seeing a
+ * half-loaded set, and rendering with escaping. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -8,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "limits.h"
+#include "log.h"
 #include "template.h"
+#include "template_builtin.h"
 
 static const char *const languages[] = { "en", "nl" };
 #define NLANG (sizeof languages / sizeof languages[0])
@@ -120,7 +125,10 @@ read_file(const char *path, char *err, size_t errlen)
 	size_t n;
 
 	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		int saved = errno;
+
+		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		errno = saved;	/* the caller tells a missing file from others */
 		return NULL;
 	}
 	buf_init(&b, NPSD_MAX_TEMPLATE);
@@ -141,35 +149,92 @@ read_file(const char *path, char *err, size_t errlen)
 	return buf_steal(&b);
 }
 
+static const char *
+builtin_text(const char *language, const char *file)
+{
+	for (int i = 0; i < template_builtins_count; i++)
+		if (strcmp(template_builtins[i].language, language) == 0 &&
+		    strcmp(template_builtins[i].file, file) == 0)
+			return template_builtins[i].text;
+	return NULL;
+}
+
+/* Appends one problem to err, one a line. */
+static void
+add_problem(char *err, size_t errlen, const char *path, const char *what)
+{
+	size_t used = strlen(err);
+
+	if (used + 1 < errlen)
+		snprintf(err + used, errlen - used, "%s%s%s%s", used > 0 ? "\n" : "", path,
+		    *path != '\0' ? ": " : "", what);
+}
+
+/* Checks one template's text; subjects lose their trailing newline. */
+static int
+check_text(char *text, int id, char *why, size_t whylen)
+{
+	if (validate(text, why, whylen) == -1)
+		return -1;
+	if (id == TEMPLATE_MAIL_SUBJECT || id == TEMPLATE_REMINDER_SUBJECT ||
+	    id == TEMPLATE_ALERT_SUBJECT || id == TEMPLATE_LOGIN_SUBJECT) {
+		/* one line: trailing newline dropped, no other control */
+		size_t n = strlen(text);
+
+		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+			text[--n] = '\0';
+		if (strpbrk(text, "\r\n") != NULL) {
+			snprintf(why, whylen, "must be a single line");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 templates_load(const char *dir, char *err, size_t errlen)
 {
 	char *fresh[NLANG][TEMPLATE_COUNT] = { { NULL } };
-	char path[4096], bad[128];
+	char path[4096], why[4200];
+	int bad = 0;
 
+	err[0] = '\0';
 	for (size_t l = 0; l < NLANG; l++) {
+		snprintf(path, sizeof path, "%s/%s/", dir, languages[l]);
+		if (access(path, F_OK) == -1) {
+			/* a language directory, or the whole set, missing is a
+			 * mistake in the configuration, not a file to fill in */
+			add_problem(err, errlen, path, strerror(errno));
+			bad = 1;
+			continue;
+		}
 		for (int t = 0; t < TEMPLATE_COUNT; t++) {
+			const char *shipped;
+
 			snprintf(path, sizeof path, "%s/%s/%s", dir, languages[l], files[t]);
-			fresh[l][t] = read_file(path, err, errlen);
-			if (fresh[l][t] == NULL)
-				goto fail;
-			if (validate(fresh[l][t], bad, sizeof bad) == -1) {
-				snprintf(err, errlen, "%s: %s", path, bad);
-				goto fail;
+			errno = 0;
+			fresh[l][t] = read_file(path, why, sizeof why);
+			if (fresh[l][t] == NULL && errno == ENOENT &&
+			    (shipped = builtin_text(languages[l], files[t])) != NULL) {
+				log_warnx("templates: %s is missing; using the shipped %s/%s", path,
+				    languages[l], files[t]);
+				fresh[l][t] = strdup(shipped);
+				if (fresh[l][t] == NULL)
+					snprintf(why, sizeof why, "%s: out of memory", path);
 			}
-			if (t == TEMPLATE_MAIL_SUBJECT || t == TEMPLATE_REMINDER_SUBJECT ||
-			    t == TEMPLATE_ALERT_SUBJECT || t == TEMPLATE_LOGIN_SUBJECT) {
-				/* one line: trailing newline dropped, no other control */
-				size_t n = strlen(fresh[l][t]);
-				while (n > 0 && (fresh[l][t][n - 1] == '\n' || fresh[l][t][n - 1] == '\r'))
-					fresh[l][t][--n] = '\0';
-				if (strpbrk(fresh[l][t], "\r\n") != NULL) {
-					snprintf(err, errlen, "%s: must be a single line", path);
-					goto fail;
-				}
+			if (fresh[l][t] == NULL) {
+				add_problem(err, errlen, "", why);
+				bad = 1;
+				continue;
+			}
+			if (check_text(fresh[l][t], t, why, sizeof why) == -1) {
+				add_problem(err, errlen, path, why);
+				bad = 1;
 			}
 		}
 	}
+	if (bad)
+		goto fail;
 	pthread_rwlock_wrlock(&templates_lock);
 	for (size_t l = 0; l < NLANG; l++)
 		for (int t = 0; t < TEMPLATE_COUNT; t++) {
