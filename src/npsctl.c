@@ -469,6 +469,28 @@ text_col(sqlite3_stmt *st, int col)
 	return s ? (const char *)s : "";
 }
 
+/* The survey's mail (the survey, its reminder, alerts about it), with the
+ * SMTP server's own reply when a delivery failed (npsctl mail retry). */
+static void
+print_survey_mail(sqlite3 *db, long long survey)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, kind, state, attempts, "
+	    "coalesce(last_error, '') FROM outbox WHERE survey = ? ORDER BY id");
+
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, survey);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int attempts = sqlite3_column_int(st, 3);
+
+		printf("    mail      %lld (%s): %s after %d attempt%s%s%s\n",
+		    sqlite3_column_int64(st, 0), text_col(st, 1), text_col(st, 2), attempts,
+		    attempts == 1 ? "" : "s", *text_col(st, 4) ? "; last error: " : "",
+		    text_col(st, 4));
+	}
+	sqlite3_finalize(st);
+}
+
 static int
 cmd_survey_show(int argc, char **argv)
 {
@@ -515,7 +537,8 @@ cmd_survey_show(int argc, char **argv)
 		    *text_col(st, 4) ? ")" : "");
 		if (strcmp(text_col(st, 4), "no_address") == 0)
 			printf("%30s  not surveyed: no usable requester address came with the "
-			    "close;\n%30s  it is recorded and counted in the volume below\n", "", "");
+			    "close or was found;\n%30s  it is recorded and counted in the volume "
+			    "below\n", "", "");
 	}
 	sqlite3_finalize(st);
 
@@ -540,7 +563,7 @@ cmd_survey_show(int argc, char **argv)
 
 	st = db_prepare(db, "SELECT s.public_id, s.source, s.close_seq, s.state, s.agent_id, "
 	    "s.team_id, s.closed_at, s.created_at, s.send_at, s.sent_at, s.expires_at, "
-	    "a.answered_at, a.score, a.flagged, s.reason FROM surveys s "
+	    "a.answered_at, a.score, a.flagged, s.reason, s.id FROM surveys s "
 	    "LEFT JOIN answers a ON a.survey = s.id "
 	    "WHERE s.ticket_id = ?1 AND (?2 IS NULL OR s.source = ?2) ORDER BY s.id");
 	if (st == NULL)
@@ -566,6 +589,7 @@ cmd_survey_show(int argc, char **argv)
 			printf("    score     %d%s\n", sqlite3_column_int(st, 12),
 			    sqlite3_column_int(st, 13) ? " (flagged as automated)" : "");
 		}
+		print_survey_mail(db, sqlite3_column_int64(st, 15));
 	}
 	sqlite3_finalize(st);
 	db_close(db);

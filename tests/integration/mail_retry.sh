@@ -40,6 +40,9 @@ listed=$("$NPSCTL" -c "$WORK/npsd.conf" mail list --failed)
 check_contains "mail list --failed shows the failed message" "no such user" "$listed"
 check_contains "with its ticket" "INC-2" "$listed"
 check "and not the sent one" 1 "$(printf '%s\n' "$listed" | grep -c 'INC-')"
+check_contains "survey show shows the mail with the server's reply" \
+    "last error: smtp: RCPT failed: 550 (reply 550); server said: 550 5.1.1" \
+    "$("$NPSCTL" -c "$WORK/npsd.conf" survey show INC-2)"
 stop_npsd
 
 # The sink offers no STARTTLS: with starttls = required nothing is sent.
