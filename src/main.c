@@ -101,10 +101,10 @@ check_all(struct config *cfg, const char *file, int required, int reloading, cha
 	}
 	/* a refused reload must keep the running templates */
 	if ((!bad || !reloading) && templates_load(cfg->templates, msg, sizeof msg) == -1) {
-		char line[4200];
+		char prefix[4200];
 
-		snprintf(line, sizeof line, "[survey] templates: %s", msg);
-		add_lines(err, errlen, origin, line);
+		snprintf(prefix, sizeof prefix, "%s: [survey] templates", origin);
+		add_lines(err, errlen, prefix, msg);
 		bad = 1;
 	}
 	if (!bad)
@@ -151,8 +151,8 @@ reload(struct config *cfg, const char *file, int required)
 
 /* The parent's half of detaching: it waits until the child reports that
  * it listens (a NUL byte) or ends, prints what the child wrote (its
- * warnings and errors), and exits with the child's verdict. */
-static void __attribute__((noreturn))
+ * warnings and errors), and returns the status to exit with. */
+static int
 wait_for_child(int fd, pid_t child)
 {
 	char buf[4096];
@@ -175,26 +175,28 @@ wait_for_child(int fd, pid_t child)
 			have -= have / 2;
 		}
 	}
+	close(fd);
 	if (have > 0 && buf[have - 1] == '\0') {
 		fwrite(buf, 1, have - 1, stderr);
-		exit(0);
+		return 0;
 	}
 	fwrite(buf, 1, have, stderr);
 	while (waitpid(child, &status, 0) == -1 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		exit(WEXITSTATUS(status));
+		return WEXITSTATUS(status);
 	if (have == 0)
 		fprintf(stderr, "npsd: the daemon ended during start-up%s\n",
 		    WIFSIGNALED(status) ? " (killed by a signal)" : "");
-	exit(EXIT_RUNTIME);
+	return EXIT_RUNTIME;
 }
 
-/* Forks; the parent never returns. The child, in a new session with
+/* Forks. The parent waits for the child's verdict and returns -1 with
+ * the status to exit with in *status. The child, in a new session with
  * stdin, stdout and stderr on /dev/null and "/" as working directory,
  * returns the pipe on which to report readiness. */
 static int
-detach(void)
+detach(int *status)
 {
 	int fds[2], null;
 	pid_t pid;
@@ -210,7 +212,8 @@ detach(void)
 	}
 	if (pid > 0) {
 		close(fds[1]);
-		wait_for_child(fds[0], pid);
+		*status = wait_for_child(fds[0], pid);
+		return -1;
 	}
 	close(fds[0]);
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
@@ -365,7 +368,15 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (!foreground) {
-		ready_fd = detach();
+		int status;
+
+		if ((ready_fd = detach(&status)) == -1) {	/* the parent */
+			templates_free();
+			config_free(&cfg);
+			free(config_path);
+			free(pidfile);
+			return status;
+		}
 		log_set_startup_fd(ready_fd);
 	}
 	log_init("npsd", foreground);
