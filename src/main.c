@@ -368,7 +368,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (!foreground) {
-		int status;
+		int status = EXIT_RUNTIME;
 
 		if ((ready_fd = detach(&status)) == -1) {	/* the parent */
 			templates_free();
