@@ -118,6 +118,9 @@ metrics_handle(struct request *req)
 	rc |= family(db, &b, "npsd_mail_queue_depth", "gauge",
 	    "Messages waiting to be sent.",
 	    "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')", NULL, 0);
+	rc |= family(db, &b, "npsd_address_lookups_waiting", "gauge",
+	    "Closes waiting while their requester address is looked up (GLPI).",
+	    "SELECT count(*) FROM address_lookups", NULL, 0);
 	rc |= family(db, &b, "npsd_surveys_due", "gauge",
 	    "Surveys scheduled and not yet in the outbox.",
 	    "SELECT count(*) FROM surveys WHERE state = 'scheduled' AND queued = 0", NULL, 0);

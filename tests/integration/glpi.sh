@@ -153,6 +153,8 @@ R=$(as_ticket "$FIX/default-reopen.json" 3001)
 NOW=$(date +%s)
 glpi "$T" "$NOW"
 check "a close (slow API)" 202 "$STATUS"
+check_contains "/metrics counts it as waiting for its address" "npsd_address_lookups_waiting 1" \
+    "$(curl -s "$BASE/metrics")"
 glpi "$R" $((NOW + 1))
 check "a reopen while the address is looked up cancels" "200|cancelled" \
     "$STATUS|$(json_field "$RESPONSE" status)"
