@@ -20,7 +20,7 @@ write_config "$WORK/npsd.conf" '[server]' "listen = 127.0.0.1:$P" "public_url = 
     '[mail]' "transport = smtp://127.0.0.1:$SMTP_PORT" 'starttls = none' \
     '[survey]' 'delay = 0' '[source.generic]' "secret = $SECRET"
 start_npsd "$WORK/npsd.conf"
-"$NPSCTL" -c "$WORK/npsd.conf" team add-manager servicedesk lead@example.org > /dev/null
+"$NPSCTL" -c "$WORK/npsd.conf" team add-manager --create servicedesk lead@example.org > /dev/null
 post "$(closed_event INC-1 r1@example.net en)"
 post "$(printf '{"type":"ticket.closed","ticket":{"id":"NET-1","subject":"VPN","category":"Network"},"requester":{"email":"r2@example.net"},"agent":{"id":"kees","email":"kees@example.org","name":"Kees"},"team":{"id":"net","name":"Network"}}')"
 wait_until_eq 2 sink_count
