@@ -30,7 +30,7 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/migrations.o \
 LIB = $(OUT)/libnpsd-fuzz.a
 
 HOOKS = generic zendesk freshdesk jira zammad glpi znuny
-TARGETS = event $(HOOKS:%=hook_%) form query config template message
+TARGETS = event $(HOOKS:%=hook_%) form query config template message forwarded
 BINS = $(TARGETS:%=$(OUT)/fuzz_%)
 
 all: $(BINS)
