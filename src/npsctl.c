@@ -462,6 +462,16 @@ change_end(sqlite3 *db, sqlite3_stmt *st, const char *none)
 	return rc;
 }
 
+void
+print_json_list(const char *key, json_t *list)
+{
+	json_t *root = json_pack("{s:o}", key, list);
+
+	json_dumpf(root, stdout, JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(root);
+}
+
 const char *
 text_col(sqlite3_stmt *st, int col)
 {

@@ -4,6 +4,7 @@
 #define NPSD_NPSCTL_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <sqlite3.h>
 #include <time.h>
 
@@ -30,6 +31,8 @@ const char *text_col(sqlite3_stmt *, int col);
  * changed (none NULL: that is fine). 0 or EXIT_RUNTIME. */
 int	change_end(sqlite3 *, sqlite3_stmt *, const char *none);
 void	print_time(const char *label, sqlite3_stmt *, int col);
+/* Prints {"key": list} as one line of JSON; steals list. */
+void	print_json_list(const char *key, json_t *list);
 
 /* --since --until --last --team --agent --category --config */
 #define FILTER_OPTIONS \

@@ -131,7 +131,7 @@ cmd_answers(int argc, char **argv)
 	struct answers_out out = { "table", 0, 0, NULL };
 	struct config cfg;
 	sqlite3 *db;
-	int ch, n;
+	int ch;
 
 	if (argc >= 2 && strcmp(argv[1], "unflag") == 0)
 		return answers_unflag(argc, argv);
@@ -157,22 +157,15 @@ cmd_answers(int argc, char **argv)
 	else
 		printf("%-20s  %-22s %-14s %-12s %-12s %5s  %-9s %s\n", "answered", "survey",
 		    "ticket", "agent", "team", "score", "flag", "comment");
-	do {
-		if ((n = responses_each(db, &q, &page, print_answer, &out)) < 0) {
-			fprintf(stderr, "npsctl: answers: %s\n", sqlite3_errmsg(db));
-			json_decref(out.list);
-			db_close(db);
-			config_free(&cfg);
-			return EXIT_RUNTIME;
-		}
-		page.after = page.next;
-	} while (page.more);
+	if (responses_each_all(db, &q, &page, print_answer, &out) < 0) {
+		fprintf(stderr, "npsctl: answers: %s\n", sqlite3_errmsg(db));
+		json_decref(out.list);
+		db_close(db);
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
 	if (out.list != NULL) {
-		json_t *root = json_pack("{s:o}", "answers", out.list);
-
-		json_dumpf(root, stdout, JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(root);
+		print_json_list("answers", out.list);
 	} else if (strcmp(out.format, "table") == 0 && out.rows == 0) {
 		printf("(no answers in this period)\n");
 	}

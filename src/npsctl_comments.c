@@ -73,7 +73,7 @@ cmd_comments(int argc, char **argv)
 	struct comments_out out = { "table", 0, NULL };
 	struct config cfg;
 	sqlite3 *db;
-	int ch, n;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		if (filter_option(ch, optarg, &q, &po))
@@ -95,22 +95,15 @@ cmd_comments(int argc, char **argv)
 	else
 		printf("%-20s %-14s %-12s %-12s %-14s %5s  %s\n", "answered", "ticket", "agent",
 		    "team", "category", "score", "comment");
-	do {
-		if ((n = responses_each(db, &q, &page, print_one, &out)) < 0) {
-			fprintf(stderr, "npsctl: comments: %s\n", sqlite3_errmsg(db));
-			json_decref(out.list);
-			db_close(db);
-			config_free(&cfg);
-			return EXIT_RUNTIME;
-		}
-		page.after = page.next;
-	} while (page.more);
+	if (responses_each_all(db, &q, &page, print_one, &out) < 0) {
+		fprintf(stderr, "npsctl: comments: %s\n", sqlite3_errmsg(db));
+		json_decref(out.list);
+		db_close(db);
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
 	if (out.list != NULL) {
-		json_t *root = json_pack("{s:o}", "responses", out.list);
-
-		json_dumpf(root, stdout, JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(root);
+		print_json_list("responses", out.list);
 	} else if (strcmp(out.format, "table") == 0) {
 		if (out.rows == 0)
 			printf("(no comments in this period)\n");

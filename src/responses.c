@@ -82,6 +82,21 @@ responses_each(sqlite3 *db, const struct report_query *q, struct responses_page 
 	return n;
 }
 
+int
+responses_each_all(sqlite3 *db, const struct report_query *q, struct responses_page *page,
+    int (*each)(void *, const struct response *), void *arg)
+{
+	int total = 0, n;
+
+	do {
+		if ((n = responses_each(db, q, page, each, arg)) < 0)
+			return -1;
+		total += n;
+		page->after = page->next;
+	} while (page->more);
+	return total;
+}
+
 static int
 parse_positive(const char *s, size_t len, long long *out)
 {

@@ -37,6 +37,9 @@ struct responses_page {
  * on a database error or when each returns -1. */
 int	responses_each(sqlite3 *, const struct report_query *, struct responses_page *,
     int (*each)(void *, const struct response *), void *arg);
+/* The same over every page, from page->after on; the number of rows, or -1. */
+int	responses_each_all(sqlite3 *, const struct report_query *, struct responses_page *,
+    int (*each)(void *, const struct response *), void *arg);
 /* One response as the API and `npsctl comments --format json` show it;
  * the requester only when with_requester. */
 json_t	*responses_json(const struct response *, int with_requester);
