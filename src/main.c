@@ -296,6 +296,23 @@ wake_workers(void)
 	glpi_lookup_wake();
 }
 
+/* The last of an ordered stop, once nothing new arrives: the workers
+ * that send and look up, then what start-up loaded. */
+static void
+stop_workers(struct policy *policy, struct config *cfg, char *pidfile, char *config_path)
+{
+	glpi_lookup_stop();
+	mailer_stop();
+	policy_free(policy);
+	templates_free();
+	config_free(cfg);
+	curl_global_cleanup();
+	if (pidfile != NULL)
+		unlink(pidfile);
+	free(pidfile);
+	free(config_path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -417,16 +434,7 @@ main(int argc, char **argv)
 		fatalx("[database] path: the intake writer cannot start");
 	if (http_start(&cfg, &port) == -1) {
 		intake_stop();
-		glpi_lookup_stop();
-		mailer_stop();
-		policy_free(&policy);
-		templates_free();
-		config_free(&cfg);
-		curl_global_cleanup();
-		if (pidfile != NULL)
-			unlink(pidfile);
-		free(pidfile);
-		free(config_path);
+		stop_workers(&policy, &cfg, pidfile, config_path);
 		return EXIT_RUNTIME;
 	}
 	log_info("listening on %s:%u, public_url %s, database %s", cfg.listen_host, port,
@@ -451,16 +459,7 @@ main(int argc, char **argv)
 	http_quiesce();
 	intake_stop();
 	http_stop();
-	glpi_lookup_stop();
-	mailer_stop();
-	policy_free(&policy);
-	templates_free();
-	config_free(&cfg);
-	curl_global_cleanup();
-	if (pidfile != NULL)
-		unlink(pidfile);
-	free(pidfile);
-	free(config_path);
+	stop_workers(&policy, &cfg, pidfile, config_path);
 	log_info("stopped");
 	return 0;
 }
