@@ -275,7 +275,11 @@ config_defaults(struct config *cfg)
 	cfg->templates = strdup(NPSD_TEMPLATES_DIR);
 	cfg->alert_detractors = 1;
 	cfg->personal_data = 365LL * 86400;
-	if (cfg->public_url == NULL || cfg->db_path == NULL || cfg->transport_target == NULL ||
+	cfg->staff_data = 0;
+	cfg->privacy_notice = strdup("");
+	cfg->privacy_url = strdup("");
+	if (cfg->privacy_notice == NULL || cfg->privacy_url == NULL ||
+	    cfg->public_url == NULL || cfg->db_path == NULL || cfg->transport_target == NULL ||
 	    cfg->from == NULL || cfg->from_name == NULL || cfg->from_address == NULL ||
 	    cfg->username == NULL || cfg->password_file == NULL || cfg->send_window == NULL ||
 	    cfg->exclude == NULL || cfg->exclude_categories == NULL ||
@@ -296,6 +300,8 @@ config_free(struct config *cfg)
 	free(cfg->from_address);
 	free(cfg->username);
 	free(cfg->password_file);
+	free(cfg->privacy_notice);
+	free(cfg->privacy_url);
 	free(cfg->send_window);
 	free(cfg->exclude);
 	free(cfg->exclude_categories);
@@ -486,6 +492,20 @@ parse_mail(struct config *cfg, const char *key, const char *value, const char **
 			return -1;
 		cfg->stop_grace = n;
 		return 0;
+	}
+	if (strcmp(key, "privacy_notice") == 0) {
+		*why = "expected one line of text, at most 300 bytes";
+		if (strlen(value) > NPSD_MAX_PRIVACY_NOTICE || !no_controls(value))
+			return -1;
+		return set_string(&cfg->privacy_notice, value);
+	}
+	if (strcmp(key, "privacy_url") == 0) {
+		*why = "expected an http:// or https:// address without spaces, at most 512 bytes";
+		if (*value != '\0' && (strlen(value) > NPSD_MAX_PRIVACY_URL || !no_controls(value) ||
+		    strpbrk(value, " \"<>") != NULL || (strncmp(value, "https://", 8) != 0 &&
+		    strncmp(value, "http://", 7) != 0)))
+			return -1;
+		return set_string(&cfg->privacy_url, value);
 	}
 	*why = "unknown key";
 	return -1;
@@ -735,6 +755,13 @@ config_ini_line(void *user, const char *section, const char *key, const char *va
 				rc = -1;
 			if (rc == 0)
 				cfg->personal_data = n;
+		} else if (strcmp(key, "staff_data") == 0) {
+			why = "expected 0 (keep) or a duration of at least 1d, such as 730d";
+			rc = config_parse_duration(value, &n);
+			if (rc == 0 && n != 0 && n < 86400)
+				rc = -1;
+			if (rc == 0)
+				cfg->staff_data = n;
 		} else {
 			why = "unknown key";
 			rc = -1;
@@ -1517,6 +1544,9 @@ config_restart_keys(const struct config *a, const struct config *b, char *out,
 	note_change(out, outlen, DIFF_STR(default_language), "[survey] default_language");
 	note_change(out, outlen, DIFF(alert_detractors), "[alerts] detractors");
 	note_change(out, outlen, DIFF(personal_data), "[retention] personal_data");
+	note_change(out, outlen, DIFF(staff_data), "[retention] staff_data");
+	note_change(out, outlen, DIFF_STR(privacy_notice), "[mail] privacy_notice");
+	note_change(out, outlen, DIFF_STR(privacy_url), "[mail] privacy_url");
 #undef DIFF_STR
 #undef DIFF
 	return out[0] != '\0';

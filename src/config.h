@@ -76,6 +76,9 @@ struct config {
 	/* [alerts], [retention] */
 	int		 alert_detractors;
 	long long	 personal_data;
+	long long	 staff_data;		/* seconds an agent unseen keeps name and address; 0 = always */
+	char		*privacy_notice;	/* the survey mail footer's notice, may be "" */
+	char		*privacy_url;		/* and its link, may be "" */
 };
 
 /* Held for reading while secrets are used, for writing while SIGHUP

@@ -62,6 +62,8 @@
 #define NPSD_FD_RESERVE            128       /* descriptors beyond the connections */
 #define NPSD_HTTP_LOG_BURST        10        /* MHD log lines per NPSD_GUARD_REPORT_SECONDS */
 #define NPSD_MAX_DURATION          (3650LL * 86400) /* ten years */
+#define NPSD_MAX_PRIVACY_NOTICE    300       /* bytes of [mail] privacy_notice */
+#define NPSD_MAX_PRIVACY_URL       512       /* bytes of [mail] privacy_url */
 #define NPSD_MAX_TOKEN_LABEL       200       /* bytes of an API token's label */
 #define NPSD_MAX_REPORT_TEAMS      64        /* teams in one report filter or token */
 #define NPSD_MAX_BUCKETS           600       /* weeks or months in one report */

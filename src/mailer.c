@@ -690,7 +690,8 @@ mailer_main(void *arg)
 		busy = queue_due_surveys(now) > 0;
 		expire_surveys(now);
 		if (now - last_sweep >= NPSD_RETENTION_INTERVAL) {	/* at start, then hourly */
-			long long n = retention_sweep(mdb, mcfg->personal_data, now);
+			long long n = retention_sweep(mdb, mcfg->personal_data,
+			    mcfg->staff_data, now);
 
 			if (n > 0)
 				log_info("retention: personal data erased from %lld rows", n);

@@ -2,7 +2,8 @@
  * name), what they wrote (comments, in every answer version), what a team
  * lead wrote about them (follow-up notes) and the mail to them, with the
  * server's reply that may name them, is erased once [retention]
- * personal_data has passed; scores, agents, teams and categories stay, so
+ * personal_data has passed; a departed agent's name and address once
+ * staff_data has; scores, agent and team ids and categories stay, so
  * reports keep their numbers. */
 #include "autoconfig.h"
 
@@ -10,7 +11,7 @@
 #include "retention.h"
 
 long long
-retention_sweep(sqlite3 *db, long long keep, time_t now)
+retention_sweep(sqlite3 *db, long long keep, long long staff_keep, time_t now)
 {
 	static const char *const sql[] = {
 		/* scheduled and sent surveys may still need the address */
@@ -25,16 +26,35 @@ retention_sweep(sqlite3 *db, long long keep, time_t now)
 		"UPDATE followups SET note = NULL WHERE coalesce(done_at, created_at) < ?1 AND "
 		    "note IS NOT NULL",
 	};
+	/* ?1: the last time an agent was seen that still keeps their name */
+	static const char *const staff_sql[] = {
+		"DELETE FROM sessions WHERE email IN (SELECT lower(email) FROM agents WHERE "
+		    "seen_at < ?1 AND email <> '') AND email NOT IN (SELECT email FROM admins) "
+		    "AND email NOT IN (SELECT email FROM team_managers)",
+		"DELETE FROM login_links WHERE email IN (SELECT lower(email) FROM agents WHERE "
+		    "seen_at < ?1 AND email <> '') AND email NOT IN (SELECT email FROM admins) "
+		    "AND email NOT IN (SELECT email FROM team_managers)",
+		"UPDATE surveys SET agent_name = '', agent_email = '' WHERE agent_id IN "
+		    "(SELECT id FROM agents WHERE seen_at < ?1) AND "
+		    "(agent_name <> '' OR agent_email <> '')",
+		"UPDATE agents SET name = '', email = '' WHERE seen_at < ?1 AND "
+		    "(name <> '' OR email <> '')",
+	};
 	long long changed = 0;
 
 	if (db_begin(db) != SQLITE_OK)
 		return -1;
-	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *st = db_prepare(db, sql[i]);
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0] + sizeof staff_sql / sizeof staff_sql[0];
+	    i++) {
+		int staff = i >= sizeof sql / sizeof sql[0];
+		sqlite3_stmt *st;
 
+		if (staff && staff_keep <= 0)
+			break;
+		st = db_prepare(db, staff ? staff_sql[i - sizeof sql / sizeof sql[0]] : sql[i]);
 		if (st == NULL)
 			goto fail;
-		sqlite3_bind_int64(st, 1, (long long)now - keep);
+		sqlite3_bind_int64(st, 1, (long long)now - (staff ? staff_keep : keep));
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_finalize(st);
 			goto fail;

@@ -53,6 +53,8 @@ survey_mail_compose(const struct config *cfg, const struct survey_mail *s, const
 			{ "survey_url", survey_url },
 			{ "unsubscribe_url", unsub_url },
 			{ "honeypot_url", honeypot_url },
+			{ "privacy_notice", cfg->privacy_notice },
+			{ "privacy_url", cfg->privacy_url },
 		};
 		size_t n = sizeof vars / sizeof vars[0];
 

@@ -31,7 +31,8 @@ static const char *const known_vars[] = {
 	"ticket_id", "ticket_subject", "agent_name", "requester_name", "team_name",
 	"sender_name", "survey_url", "unsubscribe_url", "form_action", "comment", "comment_error",
 	"score", "reason", "band", "requester_email", "answered_at", "category", "survey_id", "login_url", "render_stamp", "honeypot_url", "checked_0", "checked_1", "checked_2", "checked_3", "checked_4",
-	"checked_5", "checked_6", "checked_7", "checked_8", "checked_9", "checked_10", NULL,
+	"checked_5", "checked_6", "checked_7", "checked_8", "checked_9", "checked_10",
+	"privacy_notice", "privacy_url", NULL,
 };
 
 static pthread_rwlock_t templates_lock = PTHREAD_RWLOCK_INITIALIZER;

@@ -8,7 +8,8 @@
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 
 write_config "$WORK/npsd.conf" \
-    '[mail]' "transport = maildir:$WORK/mail" \
+    '[mail]' "transport = maildir:$WORK/mail" 'privacy_notice = How we keep your answer:' \
+    'privacy_url = https://example.org/privacy' \
     '[survey]' 'delay = 0' 'cooldown = 0' \
     '[alerts]' 'detractors = yes' \
     '[source.generic]' "secret = $SECRET"
@@ -37,6 +38,12 @@ post "$(closed_event PRIV-3 bob@example.net en 'Bob Jansen')"
 check "scheduled" 202 "$STATUS"
 wait_until_eq 3 sh -c "ls '$WORK/mail/new' | wc -l"
 ctl team add-manager servicedesk lead@example.org > /dev/null
+mail=$(cat "$WORK/mail/new/"* | "$PYTHON3" -c 'import sys,quopri; print(quopri.decodestring(sys.stdin.buffer.read()).decode())')
+check_contains "the survey mail's footer carries the privacy notice" "How we keep your answer:" "$mail"
+check_contains "and its link" "https://example.org/privacy" "$mail"
+write_config "$WORK/bad.conf" '[mail]' 'privacy_url = ftp://example.org/privacy'
+check "a privacy_url that is not http(s) is a configuration error" 3 \
+    "$("$NPSD" -n -c "$WORK/bad.conf" > /dev/null 2>&1; echo $?)"
 A1=$(token_for anna@example.net PRIV-1)
 A2=$(token_for Anna@Example.net PRIV-2)
 B1=$(token_for bob@example.net PRIV-3)

@@ -9,11 +9,14 @@
 start_sink
 write_config "$WORK/npsd.conf" \
     '[mail]' "transport = smtp://127.0.0.1:$SMTP_PORT" 'starttls = none' \
-    '[survey]' 'delay = 0' '[retention]' 'personal_data = 30d' \
+    '[survey]' 'delay = 0' '[retention]' 'personal_data = 30d' 'staff_data = 400d' \
     '[source.generic]' "secret = $SECRET"
 write_config "$WORK/short.conf" '[retention]' 'personal_data = 12h'
 "$NPSD" -n -c "$WORK/short.conf" > /dev/null 2>&1
 check "personal_data under a day is a configuration error" 3 "$?"
+write_config "$WORK/short.conf" '[retention]' 'staff_data = 12h'
+"$NPSD" -n -c "$WORK/short.conf" > /dev/null 2>&1
+check "staff_data under a day is a configuration error" 3 "$?"
 
 start_npsd "$WORK/npsd.conf"
 post "$(closed_event OLD-1 old@example.net)"
@@ -35,7 +38,12 @@ sql "UPDATE surveys SET closed_at = closed_at - 30 * $day - 60 WHERE ticket_id =
      UPDATE surveys SET closed_at = closed_at - 30 * $day + 60 WHERE ticket_id = 'NEW-1';
      UPDATE answers SET answered_at = answered_at - 30 * $day + 60 WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'NEW-1');
      UPDATE answer_versions SET at = at - 30 * $day + 60 WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'NEW-1');
-     UPDATE followups SET created_at = created_at - 30 * $day - 60, done_at = done_at - 30 * $day - 60"
+     UPDATE followups SET created_at = created_at - 30 * $day - 60, done_at = done_at - 30 * $day - 60;
+     UPDATE agents SET seen_at = seen_at - 400 * $day - 60 WHERE id = 'piet';
+     INSERT INTO agents (id, name, email, seen_at) VALUES
+         ('kees', 'Kees Smit', 'kees@example.org', strftime('%s', 'now') - 399 * $day);
+     INSERT INTO sessions (hash, email, created_at, expires_at) VALUES
+         ('s1', 'piet@example.org', 0, strftime('%s', 'now') + 3600)"
 start_npsd "$WORK/npsd.conf"
 wait_until_eq "" sql "SELECT requester_email FROM surveys WHERE ticket_id = 'OLD-1'"
 check "the old requester's address is erased" "" "$(sql "SELECT requester_email FROM surveys WHERE ticket_id = 'OLD-1'")"
@@ -45,6 +53,13 @@ check "in every version" 0 "$(sql "SELECT count(*) FROM answer_versions WHERE co
 check "the old outbox row forgets its recipient" "" "$(sql "SELECT recipient FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'OLD-1')")"
 check "the newer requester is kept" "new@example.net" "$(sql "SELECT requester_email FROM surveys WHERE ticket_id = 'NEW-1'")"
 check "a follow-up note done longer ago is erased" "" "$(sql "SELECT note FROM followups")"
+check "an agent unseen for staff_data loses name and address" "|" \
+    "$(sql "SELECT name || '|' || email FROM agents WHERE id = 'piet'")"
+check "in every survey too" 0 "$(sql "SELECT count(*) FROM surveys WHERE agent_name <> '' OR agent_email <> ''")"
+check "and their sessions end" 0 "$(sql "SELECT count(*) FROM sessions WHERE email = 'piet@example.org'")"
+check "an agent seen within staff_data keeps them" "Kees Smit|kees@example.org" \
+    "$(sql "SELECT name || '|' || email FROM agents WHERE id = 'kees'")"
+check "and the scores stay under the agent's id" 2 "$(sql "SELECT count(*) FROM answers WHERE agent_id = 'piet'")"
 check "and the newer comment" "New comment" "$(sql "SELECT comment FROM answers a JOIN surveys s ON s.id = a.survey WHERE s.ticket_id = 'NEW-1'")"
 json=$("$NPSCTL" -c "$WORK/npsd.conf" report --by none --last 60d --format json)
 check "both scores still count" 2 "$(json_field "$json" groups.0.responses)"
