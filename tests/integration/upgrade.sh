@@ -1,14 +1,14 @@
 #!/bin/sh
-# upgrade.sh - a database from before reminders existed (schema 2) is
+# upgrade.sh - a database from before reminders existed (schema 1) is
 # migrated at start without mailing a reminder for the surveys it already
-# sent; a survey still waiting gets its reminder in due time as usual.
+# sent.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 
 now=$(date +%s)
 sent=$((now - 5 * 86400))
 {
-	cat "$TOP_SRCDIR/sql/0001-initial.sql" "$TOP_SRCDIR/sql/0002-decisions.sql"
-	echo "PRAGMA user_version = 2;"
+	cat "$TOP_SRCDIR/sql/0001-initial.sql"
+	echo "PRAGMA user_version = 1;"
 	echo "INSERT INTO tickets VALUES (1, 'generic', 'OLD-1', 'closed', 1, $sent);"
 	echo "INSERT INTO surveys (id, public_id, ticket, close_seq, source, ticket_id, closed_at,
 	    requester_email, language, agent_id, state, created_at, send_at, queued, sent_at,
@@ -19,7 +19,7 @@ sent=$((now - 5 * 86400))
 	    next_attempt_at, created_at, done_at) VALUES (1, 'old@example.net', '<old1@npsd>', '',
 	    'sent', 1, $sent, $sent, $sent);"
 } | sqlite3 "$WORK/npsd.db"
-check "a schema 2 database" 2 "$(sql "PRAGMA user_version")"
+check "a schema 1 database" 1 "$(sql "PRAGMA user_version")"
 
 write_config "$WORK/npsd.conf" \
     '[mail]' "transport = maildir:$WORK/mail" \
