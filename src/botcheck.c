@@ -12,8 +12,8 @@
 
 #include "botcheck.h"
 #include "crypto.h"
-#include "db.h"
 #include "log.h"
+#include "store_settings.h"
 
 static unsigned char form_key[32];
 static int form_key_loaded;
@@ -28,35 +28,17 @@ botcheck_now_ms(void)
 }
 
 int
-botcheck_key_load(sqlite3 *db)
+botcheck_key_load(struct store *db)
 {
-	sqlite3_stmt *st;
-	int rc;
+	unsigned char fresh[sizeof form_key];
 
-	if ((rc = db_begin(db)) != SQLITE_OK)
+	if (crypto_random_bytes(fresh, sizeof fresh) == -1)
 		return -1;
-	st = db_prepare(db, "SELECT value FROM settings WHERE name = 'form_key'");
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_bytes(st, 0) == (int)sizeof form_key) {
-		memcpy(form_key, sqlite3_column_blob(st, 0), sizeof form_key);
-		sqlite3_finalize(st);
-		form_key_loaded = 1;
-		return db_commit(db) == SQLITE_OK ? 0 : -1;
-	}
-	sqlite3_finalize(st);
-	if (crypto_random_bytes(form_key, sizeof form_key) == -1 ||
-	    (st = db_prepare(db, "INSERT OR REPLACE INTO settings (name, value) "
-	    "VALUES ('form_key', ?)")) == NULL) {
-		db_rollback(db);
+	if (store_setting_get_or_create(db, "form_key", form_key, fresh, sizeof form_key) == -1) {
+		crypto_wipe(fresh, sizeof fresh);
 		return -1;
 	}
-	sqlite3_bind_blob(st, 1, form_key, sizeof form_key, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || db_commit(db) != SQLITE_OK) {
-		db_rollback(db);
-		return -1;
-	}
+	crypto_wipe(fresh, sizeof fresh);
 	form_key_loaded = 1;
 	return 0;
 }
@@ -110,19 +92,10 @@ botcheck_rule(long long render_ms, long long post_ms)
 }
 
 const char *
-botcheck_burst_rule(sqlite3 *db, long long survey, long long render_ms)
+botcheck_burst_rule(struct store *db, long long survey, long long render_ms)
 {
-	sqlite3_stmt *st;
-	int scores = 0;
-
-	if (render_ms < 0 || (st = db_prepare(db, "SELECT count(DISTINCT score) FROM page_views "
-	    "WHERE survey = ? AND kind IN ('page', 'head') AND at_ms BETWEEN ? AND ?")) == NULL)
+	if (render_ms < 0)
 		return NULL;
-	sqlite3_bind_int64(st, 1, survey);
-	sqlite3_bind_int64(st, 2, render_ms - BOTCHECK_BURST_MS);
-	sqlite3_bind_int64(st, 3, render_ms + BOTCHECK_BURST_MS);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		scores = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return scores >= BOTCHECK_BURST_SCORES ? "scan_burst" : NULL;
+	return store_page_view_scores(db, survey, render_ms - BOTCHECK_BURST_MS,
+	    render_ms + BOTCHECK_BURST_MS) >= BOTCHECK_BURST_SCORES ? "scan_burst" : NULL;
 }

@@ -21,6 +21,8 @@
 #include "message.h"
 #include "paths.h"
 #include "policy.h"
+#include "store.h"
+#include "store_pg.h"
 
 pthread_rwlock_t config_reload_lock = PTHREAD_RWLOCK_INITIALIZER;
 
@@ -248,6 +250,8 @@ config_defaults(struct config *cfg)
 	cfg->max_body = NPSD_MAX_BODY_DEFAULT;
 	cfg->db_path = strdup(NPSD_STATE_DIR "/npsd.db");
 	cfg->synchronous = 2;
+	cfg->db_url = strdup("");
+	cfg->db_password_file = strdup("");
 	cfg->transport = TRANSPORT_MAILDIR;
 	cfg->transport_target = strdup(NPSD_STATE_DIR "/mail");
 	cfg->starttls_required = 1;
@@ -294,6 +298,8 @@ config_free(struct config *cfg)
 {
 	free(cfg->public_url);
 	free(cfg->db_path);
+	free(cfg->db_url);
+	free(cfg->db_password_file);
 	free(cfg->transport_target);
 	free(cfg->from);
 	free(cfg->from_name);
@@ -387,6 +393,17 @@ parse_database(struct config *cfg, const char *key, const char *value, const cha
 		if (*value == '\0' || !no_controls(value))
 			return -1;
 		return set_string(&cfg->db_path, value);
+	}
+	if (strcmp(key, "url") == 0) {
+		*why = "expected postgresql://... (or empty for the SQLite file at path)";
+		if (!no_controls(value) || strlen(value) > NPSD_MAX_DB_URL ||
+		    (*value != '\0' && !store_target_is_postgresql(value)))
+			return -1;
+		return set_string(&cfg->db_url, value);
+	}
+	if (strcmp(key, "password_file") == 0) {
+		*why = "expected a file name";
+		return no_controls(value) ? set_string(&cfg->db_password_file, value) : -1;
 	}
 	if (strcmp(key, "synchronous") == 0) {
 		*why = "expected full, normal or off";
@@ -1223,7 +1240,8 @@ resolve_paths(struct config *cfg, const char *file)
 
 	file_dir(file, dir, sizeof dir);
 	if (resolve_path(&cfg->db_path, dir) == -1 || resolve_path(&cfg->templates, dir) == -1 ||
-	    resolve_secret_path(&cfg->password_file, file) == -1)
+	    resolve_secret_path(&cfg->password_file, file) == -1 ||
+	    resolve_secret_path(&cfg->db_password_file, file) == -1)
 		return -1;
 	if (cfg->transport == TRANSPORT_MAILDIR && resolve_path(&cfg->transport_target, dir) == -1)
 		return -1;
@@ -1300,14 +1318,26 @@ writable_dir(const char *dir, const char **why)
 	return 0;
 }
 
-/* SQLite creates the database and its -wal and -shm files next to it. */
+/* SQLite creates the database and its -wal and -shm files next to it;
+ * PostgreSQL's password file must be readable (the server itself is
+ * reached at start, not by -n). */
 static int
 check_database(const struct config *cfg, char *err, size_t errlen)
 {
-	char dir[4096];
+	char dir[4096], line[1024];
 	const char *why;
 	struct stat sb;
 
+	if (cfg->db_url[0] != '\0') {
+		if (cfg->db_password_file[0] == '\0' ||
+		    (why = config_secret_read(cfg->db_password_file, line, sizeof line)) == NULL) {
+			crypto_wipe(line, sizeof line);
+			return 0;
+		}
+		snprintf(err, errlen, "[database] password_file = \"%.200s\": %s",
+		    cfg->db_password_file, why);
+		return -1;
+	}
 	parent_dir(cfg->db_path, dir, sizeof dir);
 	if (writable_dir(dir, &why) == -1) {
 		snprintf(err, errlen, "[database] path = \"%.200s\": directory %.200s: %s",
@@ -1520,6 +1550,8 @@ config_restart_keys(const struct config *a, const struct config *b, char *out,
 	note_change(out, outlen, DIFF(max_body), "[server] max_body");
 	note_change(out, outlen, DIFF_STR(db_path), "[database] path");
 	note_change(out, outlen, DIFF(synchronous), "[database] synchronous");
+	note_change(out, outlen, DIFF_STR(db_url), "[database] url");
+	note_change(out, outlen, DIFF_STR(db_password_file), "[database] password_file");
 	note_change(out, outlen, DIFF(transport) || DIFF_STR(transport_target),
 	    "[mail] transport");
 	note_change(out, outlen, DIFF(starttls_required), "[mail] starttls");
@@ -1550,4 +1582,28 @@ config_restart_keys(const struct config *a, const struct config *b, char *out,
 #undef DIFF_STR
 #undef DIFF
 	return out[0] != '\0';
+}
+
+const char *
+config_store_target(const struct config *cfg)
+{
+	return cfg->db_url != NULL && cfg->db_url[0] != '\0' ? cfg->db_url : cfg->db_path;
+}
+
+int
+config_store_password(const struct config *cfg, char *err, size_t errlen)
+{
+	char line[1024];
+	const char *why;
+
+	if (cfg->db_url[0] == '\0' || cfg->db_password_file[0] == '\0')
+		return 0;
+	if ((why = config_secret_read(cfg->db_password_file, line, sizeof line)) != NULL) {
+		snprintf(err, errlen, "[database] password_file = \"%.200s\": %s",
+		    cfg->db_password_file, why);
+		return -1;
+	}
+	store_pg_set_password(line);
+	crypto_wipe(line, sizeof line);
+	return 0;
 }

@@ -51,6 +51,8 @@ struct config {
 	/* [database] */
 	char		*db_path;
 	int		 synchronous;		/* 0 off, 1 normal, 2 full */
+	char		*db_url;		/* postgresql://...; "" for SQLite */
+	char		*db_password_file;	/* "" leaves it to libpq */
 	/* [mail] */
 	enum transport_kind transport;
 	char		*transport_target;	/* maildir path or curl URL */
@@ -100,6 +102,11 @@ void	config_free(struct config *cfg);
  * the listening port. -1 with every problem in err, one a line, each
  * naming section and key. */
 int	config_check_files(const struct config *cfg, char *err, size_t errlen);
+/* What the storage layer opens: [database] url when set, else path. */
+const char *config_store_target(const struct config *cfg);
+/* Hands [database] password_file's password to the PostgreSQL driver;
+ * -1 and why in err when it cannot be read. */
+int	config_store_password(const struct config *cfg, char *err, size_t errlen);
 /* Lists in out, comma separated, the keys that differ between running
  * and fresh and that only a restart applies (all but [source.*] and
  * [survey] templates). Returns 1 when there is any. */

@@ -194,7 +194,7 @@ glpi_lookup_start(const struct config *cfg, const struct policy *pol,
 	struct glpi_client *client;
 	char err[256];
 
-	if ((lookup_db = db_open(cfg->db_path, cfg->synchronous, 0, err, sizeof err)) == NULL) {
+	if ((lookup_db = db_open(config_store_target(cfg), cfg->synchronous, 0, err, sizeof err)) == NULL) {
 		log_warnx("glpi: address look-up: %s", err);
 		return -1;
 	}

@@ -16,6 +16,7 @@
 #define NPSD_MAX_FORWARDED_HEADER  16384     /* bytes of one such header, its lines joined */
 #define NPSD_MAX_FIELD             512       /* bytes of any text field of an event */
 #define NPSD_MAX_ID                254       /* bytes of ids (an e-mail address may be one) */
+#define NPSD_MAX_DB_URL            1024      /* [database] url */
 #define NPSD_MAX_EMAIL             254       /* RFC 5321 path limit */
 #define NPSD_MAX_SECRETS           8         /* secrets per source (rotation) */
 #define NPSD_CONFIG_MAX_LINE       65536     /* bytes of one configuration line */

@@ -757,7 +757,7 @@ mailer_start(const struct config *cfg)
 	char err[512];
 
 	mcfg = cfg;
-	if ((mdb = db_open(cfg->db_path, cfg->synchronous, 0, err, sizeof err)) == NULL) {
+	if ((mdb = db_open(config_store_target(cfg), cfg->synchronous, 0, err, sizeof err)) == NULL) {
 		log_warnx("mailer: %s", err);
 		return -1;
 	}

@@ -22,7 +22,7 @@
 
 #include "botcheck.h"
 #include "crypto.h"
-#include "db.h"
+#include "store.h"
 #include "glpi_lookup.h"
 #include "http.h"
 #include "instance.h"
@@ -325,7 +325,7 @@ main(int argc, char **argv)
 	unsigned port = 0;
 	sigset_t signals;
 	char err[8192];
-	sqlite3 *db;
+	struct store *store;
 
 	while ((ch = getopt_long(argc, argv, "c:fnp:vhV", long_options, NULL)) != -1) {
 		switch (ch) {
@@ -397,19 +397,24 @@ main(int argc, char **argv)
 		log_set_startup_fd(ready_fd);
 	}
 	log_init("npsd", foreground);
-	if (instance_lock(cfg.db_path, err, sizeof err) == -1)
+	/* several npsd may share one PostgreSQL database; a SQLite file has
+	 * one */
+	if (cfg.db_url[0] == '\0' && instance_lock(cfg.db_path, err, sizeof err) == -1)
 		fatalx("%s", err);
 	if (pidfile != NULL)
 		write_pidfile(pidfile);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl cannot be initialised");
 
-	if ((db = db_open(cfg.db_path, cfg.synchronous, 1, err, sizeof err)) == NULL)
-		fatalx("[database] path: %s", err);
-	if (botcheck_key_load(db) == -1)
-		fatalx("[database] path: cannot load or store the form key");
-	db_close(db);
-	db_thread_setup(cfg.db_path, cfg.synchronous);
+	if (config_store_password(&cfg, err, sizeof err) == -1)
+		fatalx("%s", err);
+	if ((store = store_open(config_store_target(&cfg), cfg.synchronous, 1, err,
+	    sizeof err)) == NULL)
+		fatalx("[database] %s: %s", cfg.db_url[0] ? "url" : "path", err);
+	if (botcheck_key_load(store) == -1)
+		fatalx("[database]: cannot load or store the form key");
+	store_close(store);
+	store_thread_setup(config_store_target(&cfg), cfg.synchronous);
 
 	/* Every thread inherits this mask; signals are taken by sigwait only. */
 	sigemptyset(&signals);
@@ -430,7 +435,7 @@ main(int argc, char **argv)
 		fatalx("[mail] transport: the mailer cannot start");
 	if (glpi_lookup_start(&cfg, &policy, mailer_wake) == -1)
 		fatalx("[database] path: the GLPI address look-up cannot start");
-	if (intake_start(cfg.db_path, cfg.synchronous, &policy, wake_workers) == -1)
+	if (intake_start(config_store_target(&cfg), cfg.synchronous, &policy, wake_workers) == -1)
 		fatalx("[database] path: the intake writer cannot start");
 	if (http_start(&cfg, &port) == -1) {
 		intake_stop();

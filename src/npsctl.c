@@ -424,7 +424,7 @@ open_db(struct config *cfg)
 	sqlite3 *db;
 
 	load_config(cfg);
-	if ((db = db_open(cfg->db_path, cfg->synchronous, 0, err, sizeof err)) == NULL) {
+	if ((db = db_open(config_store_target(cfg), cfg->synchronous, 0, err, sizeof err)) == NULL) {
 		fprintf(stderr, "npsctl: [database] path: %s\n", err);
 		config_free(cfg);
 		exit(EXIT_RUNTIME);

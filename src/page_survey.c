@@ -304,7 +304,7 @@ page_survey_post(struct request *req)
 	render_ms = req->form.stamp_too_long ? -1 : botcheck_render_time(p.id, req->form.stamp);
 	rule = botcheck_rule(render_ms, botcheck_now_ms());
 	if (rule == NULL && db_thread() != NULL)
-		rule = botcheck_burst_rule(db_thread(), p.id, render_ms);
+		rule = botcheck_burst_rule(store_thread(), p.id, render_ms);
 	rc = store_answer(p.id, score, comment, now, render_ms, rule, req->cfg->alert_detractors);
 	if (rc != SQLITE_OK) {
 		log_warnx("answer not stored: %s", sqlite3_errstr(rc));
