@@ -442,8 +442,9 @@ main(int argc, char **argv)
 		stop_workers(&policy, &cfg, pidfile, config_path);
 		return EXIT_RUNTIME;
 	}
+	store_target_redacted(config_store_target(&cfg), err, sizeof err);
 	log_info("listening on %s:%u, public_url %s, database %s", cfg.listen_host, port,
-	    cfg.public_url, cfg.db_path);
+	    cfg.public_url, err);
 	if (sdnotify("READY=1\nSTATUS=listening") == -1)
 		log_warn("NOTIFY_SOCKET: cannot tell systemd that npsd is ready");
 	report_ready(&ready_fd);

@@ -25,6 +25,51 @@ store_target_is_postgresql(const char *target)
 	    strncasecmp(target, "postgres://", 11) == 0);
 }
 
+/* Appends len bytes of s to out (of outlen, NUL-terminated), cutting. */
+static void
+append(char *out, size_t outlen, size_t *n, const char *s, size_t len)
+{
+	while (len-- > 0 && *n + 1 < outlen)
+		out[(*n)++] = *s++;
+	out[*n] = '\0';
+}
+
+void
+store_target_redacted(const char *target, char *out, size_t outlen)
+{
+	const char *p, *host, *at, *colon, *query;
+	size_t n = 0;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	if (!store_target_is_postgresql(target)) {
+		append(out, outlen, &n, target, strlen(target));
+		return;
+	}
+	host = strstr(target, "://") + 3;
+	query = host + strcspn(host, "?");
+	at = memchr(host, '@', (size_t)(host + strcspn(host, "/?") - host));
+	colon = at != NULL ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (colon != NULL) {
+		append(out, outlen, &n, target, (size_t)(colon + 1 - target));
+		append(out, outlen, &n, "***", 3);
+		append(out, outlen, &n, at, (size_t)(query - at));
+	} else
+		append(out, outlen, &n, target, (size_t)(query - target));
+	/* the query parameters, password=... redacted */
+	for (p = query; *p != '\0';) {
+		size_t len = 1 + strcspn(p + 1, "&");
+
+		if (strncmp(p + 1, "password=", 9) == 0) {
+			append(out, outlen, &n, p, 10);
+			append(out, outlen, &n, "***", 3);
+		} else
+			append(out, outlen, &n, p, len);
+		p += len;
+	}
+}
+
 struct store *
 store_open(const char *target, int synchronous, int migrate, char *err, size_t errlen)
 {

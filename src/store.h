@@ -35,6 +35,10 @@ struct store;
  * postgres://), 0 for a SQLite file path. */
 int	 store_target_is_postgresql(const char *target);
 
+/* target for messages: a URL's password (user:PASSWORD@ or password=...)
+ * replaced by "***". */
+void	 store_target_redacted(const char *target, char *out, size_t outlen);
+
 /* Opens target (a SQLite path or a PostgreSQL URL). synchronous is
  * SQLite's level (0 off, 1 normal, 2 full); PostgreSQL ignores it. With
  * migrate, creates the database file (SQLite) and applies pending
