@@ -52,6 +52,7 @@ struct pg_store {
 	PGconn			*conn;
 	char			 err[512];
 	long long		 changes;
+	int			 in_transaction;	/* between begin and commit/rollback */
 	struct pg_stmt		*cache;
 };
 
@@ -104,18 +105,38 @@ result_code(struct pg_store *s, PGresult *res)
 	return STORE_ERROR;
 }
 
-/* A lost connection is opened again before the next statement, unless a
- * transaction was open on it (its statements are gone with it). */
+static int run(struct pg_store *, const char *);
+
+/* The session's settings, on every new or re-opened connection: a row
+ * lock waits as long as SQLite's busy timeout, then the statement fails
+ * as busy (HTTP 503, resent by the ticket system). */
+static int
+session_setup(struct pg_store *s)
+{
+	char lock_timeout[64];
+
+	snprintf(lock_timeout, sizeof lock_timeout, "SET lock_timeout = %d",
+	    NPSD_BUSY_TIMEOUT_MS);
+	if (run(s, "SET client_min_messages = warning") != STORE_OK ||
+	    run(s, "SET TIME ZONE 'UTC'") != STORE_OK || run(s, lock_timeout) != STORE_OK)
+		return -1;
+	return 0;
+}
+
+/* A lost connection is opened again before the next statement outside a
+ * transaction (one that was open is gone with the connection, and its
+ * caller sees the error). */
 static int
 ensure_connected(struct pg_store *s)
 {
 	if (PQstatus(s->conn) == CONNECTION_OK)
 		return 0;
 	PQreset(s->conn);
-	if (PQstatus(s->conn) != CONNECTION_OK) {
+	if (PQstatus(s->conn) != CONNECTION_OK || session_setup(s) == -1) {
 		set_err(s, PQerrorMessage(s->conn));
 		return -1;
 	}
+	log_info("postgresql: connection re-opened");
 	return 0;
 }
 
@@ -125,8 +146,11 @@ run(struct pg_store *s, const char *sql)
 	PGresult *res;
 	int rc = STORE_OK;
 
-	if (ensure_connected(s) == -1)
+	if (PQstatus(s->conn) != CONNECTION_OK &&
+	    (s->in_transaction || ensure_connected(s) == -1)) {
+		set_err(s, PQerrorMessage(s->conn));
 		return STORE_IOERR;
+	}
 	res = PQexec(s->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 		rc = result_code(s, res);
@@ -239,15 +263,18 @@ pg_close(struct store *s)
 static struct store *
 pg_open(const char *url, int synchronous, int do_migrate, char *err, size_t errlen)
 {
-	const char *keys[] = { "dbname", "password", "application_name",
-	    "connect_timeout", NULL };
-	const char *vals[] = { url, pg_password, "npsd", "10", NULL };
+	/* defaults first: the URL (dbname, expanded) overrides them, and a
+	 * password from [database] password_file overrides the URL's */
+	const char *keys[] = { "application_name", "connect_timeout", "keepalives",
+	    "keepalives_idle", "keepalives_interval", "keepalives_count", "dbname",
+	    "password", NULL };
+	const char *vals[] = { "npsd", "10", "1", "30", "10", "3", url, pg_password, NULL };
 	struct pg_store *s;
 	int v;
 
 	(void)synchronous;
 	if (pg_password == NULL)
-		keys[1] = NULL;
+		keys[7] = NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -260,8 +287,7 @@ pg_open(const char *url, int synchronous, int do_migrate, char *err, size_t errl
 		pg_close(&s->base);
 		return NULL;
 	}
-	if (run(s, "SET client_min_messages = warning") != STORE_OK ||
-	    run(s, "SET TIME ZONE 'UTC'") != STORE_OK) {
+	if (session_setup(s) == -1) {
 		snprintf(err, errlen, "postgresql: %s", s->err);
 		pg_close(&s->base);
 		return NULL;
@@ -282,13 +308,18 @@ pg_open(const char *url, int synchronous, int do_migrate, char *err, size_t errl
 static int
 pg_begin(struct store *s)
 {
-	return run(PS(s), "BEGIN");
+	int rc = run(PS(s), "BEGIN");
+
+	PS(s)->in_transaction = rc == STORE_OK;
+	return rc;
 }
 
 static void
 pg_rollback(struct store *s)
 {
-	if (PQtransactionStatus(PS(s)->conn) != PQTRANS_IDLE)
+	PS(s)->in_transaction = 0;
+	if (PQstatus(PS(s)->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(PS(s)->conn) != PQTRANS_IDLE)
 		run(PS(s), "ROLLBACK");
 }
 
@@ -298,6 +329,7 @@ pg_commit(struct store *s)
 	PGresult *res;
 	int rc = STORE_OK;
 
+	PS(s)->in_transaction = 0;
 	res = PQexec(PS(s)->conn, "COMMIT");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = result_code(PS(s), res);
@@ -523,8 +555,12 @@ pg_step(struct store_stmt *base)
 	ExecStatusType status;
 
 	if (!st->executed) {
-		if (PQtransactionStatus(s->conn) == PQTRANS_IDLE && ensure_connected(s) == -1)
+		/* never re-open inside a transaction: what came before is gone */
+		if (PQstatus(s->conn) != CONNECTION_OK &&
+		    (s->in_transaction || ensure_connected(s) == -1)) {
+			set_err(s, PQerrorMessage(s->conn));
 			return STORE_IOERR;
+		}
 		st->res = PQexecParams(s->conn, st->sql, st->nparams, st->types,
 		    (const char *const *)st->values, st->lengths, st->formats, 0);
 		st->executed = 1;

@@ -213,6 +213,41 @@ START_TEST(transitions_follow_the_state_machine)
 }
 END_TEST
 
+/* PostgreSQL only: a connection the server ended (a restart, a fail-over,
+ * an administrator) fails the statement that finds out, as unavailable,
+ * and the next one runs on a new connection. */
+START_TEST(a_lost_connection_is_opened_again)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (store_backend(db) != STORE_POSTGRESQL)
+		return;
+	st = sql_prepare(db, "SELECT pg_terminate_backend(pg_backend_pid())");
+	rc = sql_step(st);
+	sql_finalize(st);
+	ck_assert_int_ne(rc, STORE_ROW);
+	ck_assert_int_eq(store_unavailable(rc), 1);
+	ck_assert_int_eq(one_int("SELECT 41 + 1"), 42);
+	ck_assert_int_eq(one_int("SELECT count(*) FROM settings WHERE name = 'check_store'"), 1);
+
+	/* inside a transaction nothing runs on a new connection: the rest of
+	 * the transaction would commit on its own */
+	ck_assert_int_eq(store_begin(db), STORE_OK);
+	st = sql_prepare(db, "SELECT pg_terminate_backend(pg_backend_pid())");
+	sql_step(st);
+	sql_finalize(st);
+	ck_assert_int_eq(sql_exec(db, "DELETE FROM settings WHERE name = 'check_store'"),
+	    STORE_IOERR);
+	st = sql_prepare(db, "DELETE FROM settings WHERE name = 'check_store'");
+	ck_assert_int_eq(sql_step(st), STORE_IOERR);
+	sql_finalize(st);
+	ck_assert_int_ne(store_commit(db), STORE_OK);
+	store_rollback(db);
+	ck_assert_int_eq(one_int("SELECT count(*) FROM settings WHERE name = 'check_store'"), 1);
+}
+END_TEST
+
 START_TEST(url_passwords_are_redacted)
 {
 	char out[256];
@@ -245,6 +280,7 @@ suite(const char *name)
 	tcase_add_test(tc, writes_changes_and_constraints);
 	tcase_add_test(tc, cached_statements_are_reused);
 	tcase_add_test(tc, transitions_follow_the_state_machine);
+	tcase_add_test(tc, a_lost_connection_is_opened_again);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
 	tcase_add_test(tc, url_passwords_are_redacted);
