@@ -166,7 +166,7 @@ done
 # a close after the reopen is a new close with its own survey
 hook zammad "$FIX/zammad/closed.json" delivery-zammad-3
 check "zammad: closing again after the reopen schedules again" 202 "$STATUS"
-check "zammad: two surveys for the ticket, one live" "cancelled scheduled" "$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM surveys WHERE source = 'zammad' AND ticket_id = '10081' ORDER BY id)")"
+check "zammad: two surveys for the ticket, one live" "cancelled scheduled" "$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM surveys WHERE source = 'zammad' AND ticket_id = '10081' ORDER BY id) AS t")"
 
 stop_npsd
 check "SIGTERM exits 0" 0 "$?"

@@ -65,7 +65,7 @@ resolve_reopen_resolve() {
 	check "$1: resolve, reopen, resolve: 202, cancelled, 202" "202 cancelled 202" "$first $reopen $again"
 	hook "$1" "$5" "$1-rrr-3"
 	check "$1: the last resolve once more is a duplicate" duplicate "$(json_field "$RESPONSE" status)"
-	check "$1: one live survey, of the second close" "cancelled:1 scheduled:2" "$(sql "SELECT group_concat(state || ':' || close_seq, ' ') FROM (SELECT state, close_seq FROM surveys WHERE source = '$1' AND ticket_id = '$2' ORDER BY id)")"
+	check "$1: one live survey, of the second close" "cancelled:1 scheduled:2" "$(sql "SELECT group_concat(state || ':' || close_seq, ' ') FROM (SELECT state, close_seq FROM surveys WHERE source = '$1' AND ticket_id = '$2' ORDER BY id) AS t")"
 }
 
 # Znuny: a sender in no customer backend ("CustomerUser": {}) is surveyed

@@ -48,7 +48,7 @@ check "2,000 characters of two bytes each are accepted" 303 "$(curl -s -o /dev/n
 
 # every version is kept; the latest counts
 curl -s -o /dev/null -d score=9 --data-urlencode 'comment=Final answer' "$BASE/s/$T"
-check "every answer sent is kept in order" "6 6 7 9" "$(sql "SELECT group_concat(score, ' ') FROM (SELECT score FROM answer_versions ORDER BY id)")"
+check "every answer sent is kept in order" "6 6 7 9" "$(sql "SELECT group_concat(score, ' ') FROM (SELECT score FROM answer_versions ORDER BY id) AS t")"
 check "the answer is the latest" "9|Final answer" "$(sql "SELECT score || '|' || comment FROM answers")"
 
 # twenty concurrent posts on one survey: no 500, one consistent answer

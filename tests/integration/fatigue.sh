@@ -45,7 +45,7 @@ sql "INSERT INTO surveys (public_id, ticket, close_seq, source, ticket_id, close
 sql "UPDATE surveys SET send_at = 0 WHERE ticket_id = 'T-5'"
 start_npsd "$WORK/due.conf"
 wait_until_eq 2 sql "SELECT count(*) FROM surveys WHERE ticket_id LIKE 'T-5%' AND state != 'scheduled'"
-check "of two due surveys for one person, one is mailed" "cancelled:cooldown sent:" "$(sql "SELECT group_concat(state || ':' || coalesce(reason, ''), ' ') FROM (SELECT state, reason FROM surveys WHERE ticket_id LIKE 'T-5%' ORDER BY state)")"
+check "of two due surveys for one person, one is mailed" "cancelled:cooldown sent:" "$(sql "SELECT group_concat(state || ':' || coalesce(reason, ''), ' ') FROM (SELECT state, reason FROM surveys WHERE ticket_id LIKE 'T-5%' ORDER BY state) AS t")"
 stop_npsd
 
 # --- the 30-day cap, with the cooldown off

@@ -1,6 +1,14 @@
 # lib.sh - shared helpers for the integration tests: a scratch directory,
 # the real npsd and a real SMTP sink on loopback, signed webhook posts,
 # assertions that count, and cleanup. Sourced, not run.
+#
+# The database: a SQLite file in the scratch directory, or, when
+# NPSD_TEST_PG_URL (a base URL, postgresql://npsd@127.0.0.1:PORT, as
+# tests/pg_cluster start prints) and NPSD_TEST_PG_PASSWORD_FILE are set, a
+# fresh PostgreSQL database of this test's own, dropped at the end.
+# write_config names it, sql() queries it (psql prints as sqlite3 does),
+# reset_db empties it; a test that only makes sense on SQLite says so with
+# sqlite_only, a part of one with sqlite_part.
 
 set -u
 : "${NPSD:?set by make check}" "${NPSCTL:?}" "${TOP_SRCDIR:?}"
@@ -14,14 +22,86 @@ PASSED=0
 FAILED=0
 NPSD_PID=
 SINK_PID=
+PG_DB=
+
+if [ -n "${NPSD_TEST_PG_URL:-}" ]; then
+	BACKEND=postgresql
+	: "${NPSD_TEST_PG_PASSWORD_FILE:?NPSD_TEST_PG_URL needs NPSD_TEST_PG_PASSWORD_FILE}"
+	PG_URL=${NPSD_TEST_PG_URL%/}
+	PG_PASSWORD=$(cat "$NPSD_TEST_PG_PASSWORD_FILE") || exit 1
+	# this test's database: its name, the scratch directory's suffix
+	PG_DB=$(printf 'npsd_%s_%s_%s' "$(basename "$0" .sh)" "$$" "${WORK##*.}" |
+	    tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' _ | cut -c 1-63)
+	PG_DB_URL=$PG_URL/$PG_DB
+else
+	BACKEND=sqlite
+fi
+
+# pg_psql URL ARGS...: psql as the tests' user, no ~/.psqlrc, stop at the
+# first error
+pg_psql() {
+	pg_target=$1
+	shift
+	PGPASSWORD=$PG_PASSWORD PGCONNECT_TIMEOUT=10 psql -X -q -v ON_ERROR_STOP=1 -d "$pg_target" "$@"
+}
+
+# Test-only stand-ins for the SQLite functions the tests' queries use
+# (group_concat, strftime('%s', 'now')), in a schema of their own that only
+# sql() puts on its search path: npsd itself never sees them.
+PG_TEST_FUNCTIONS='
+CREATE SCHEMA npsd_test;
+CREATE FUNCTION npsd_test.group_concat_step(acc text, v anyelement, sep text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN v IS NULL THEN acc
+    WHEN acc IS NULL THEN v::text ELSE acc || sep || v::text END $$;
+CREATE FUNCTION npsd_test.group_concat_step(acc text, v anyelement) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT npsd_test.group_concat_step(acc, v, $s$,$s$) $$;
+CREATE AGGREGATE npsd_test.group_concat(anyelement, text)
+    (SFUNC = npsd_test.group_concat_step, STYPE = text);
+CREATE AGGREGATE npsd_test.group_concat(anyelement)
+    (SFUNC = npsd_test.group_concat_step, STYPE = text);
+CREATE FUNCTION npsd_test.strftime(fmt text, t text) RETURNS bigint
+    LANGUAGE sql STABLE AS $$ SELECT CASE WHEN fmt = $s$%s$s$ AND t = $s$now$s$
+    THEN floor(extract(epoch FROM now()))::bigint END $$;
+'
+
+pg_create() {
+	pg_psql "$PG_URL/postgres" -c "CREATE DATABASE $PG_DB" &&
+	    pg_psql "$PG_DB_URL" -c "$PG_TEST_FUNCTIONS"
+}
+
+pg_drop() {
+	pg_psql "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)"
+}
+
+# reset_db: an empty database again (npsd stopped): the SQLite file and its
+# -wal, -shm and lock files go; a PostgreSQL database is made anew
+reset_db() {
+	if [ "$BACKEND" = postgresql ]; then
+		pg_drop && pg_create || { echo "cannot make the database $PG_DB anew"; exit 1; }
+	else
+		rm -f "$WORK"/npsd.db "$WORK"/npsd.db-*
+	fi
+}
 
 cleanup() {
 	[ -n "$NPSD_PID" ] && kill -9 "$NPSD_PID" 2>/dev/null
 	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
 	wait 2>/dev/null
-	if [ "$FAILED" -eq 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection"; fi
+	if [ "$FAILED" -eq 0 ]; then
+		rm -rf "$WORK"
+		[ -n "$PG_DB" ] && pg_drop
+	else
+		echo "kept $WORK for inspection"
+		[ -n "$PG_DB" ] && echo "kept the database $PG_DB_URL"
+	fi
 }
 trap cleanup EXIT
+
+if [ "$BACKEND" = postgresql ] && ! pg_create; then
+	echo "cannot create the database $PG_DB at $PG_URL"
+	PG_DB=
+	exit 1
+fi
 
 ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
 not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
@@ -39,6 +119,23 @@ check_contains() {
 	esac
 }
 
+# sqlite_only REASON: this test is about SQLite only (its file, its
+# tools); on PostgreSQL it is skipped, saying why
+sqlite_only() {
+	[ "$BACKEND" = sqlite ] && return 0
+	echo "ok - skipped on PostgreSQL: $*"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 77
+}
+
+# sqlite_part REASON: true on SQLite; on PostgreSQL says the part is
+# skipped and why, and is false: `if sqlite_part "why"; then ... fi`
+sqlite_part() {
+	[ "$BACKEND" = sqlite ] && return 0
+	echo "ok - skipped on PostgreSQL: $*"
+	return 1
+}
+
 finish() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
@@ -51,7 +148,12 @@ write_config() {
 	shift
 	{
 		printf '[server]\nlisten = 127.0.0.1:0\npublic_url = http://127.0.0.1:1\nthreads = 4\n'
-		printf '[database]\npath = %s/npsd.db\n' "$WORK"
+		if [ "$BACKEND" = postgresql ]; then
+			printf '[database]\nurl = %s\npassword_file = %s\n' "$PG_DB_URL" \
+			    "$NPSD_TEST_PG_PASSWORD_FILE"
+		else
+			printf '[database]\npath = %s/npsd.db\n' "$WORK"
+		fi
 		printf '[mail]\ntransport = maildir:%s/mail\n' "$WORK"
 		printf '[survey]\ntemplates = %s/etc/templates\n' "$TOP_SRCDIR"
 		for line in "$@"; do printf '%s\n' "$line"; done
@@ -129,7 +231,20 @@ reopened_event() {
 	printf '{"type":"ticket.reopened","ticket":{"id":"%s"}}' "$1"
 }
 
-sql() { sqlite3 -cmd '.timeout 5000' "$WORK/npsd.db" "$1"; }
+# sql QUERY: runs QUERY on the test's database and prints the rows as the
+# sqlite3 shell does: fields joined by '|', NULL empty, no header; on
+# PostgreSQL booleans print as 1 and 0 (a field that is just t or f)
+sql() {
+	if [ "$BACKEND" = sqlite ]; then
+		sqlite3 -cmd '.timeout 5000' "$WORK/npsd.db" "$1"
+		return
+	fi
+	sql_out=$(PGOPTIONS='-c search_path=public,npsd_test' pg_psql "$PG_DB_URL" -A -t -F '|' -c "$1")
+	sql_rc=$?
+	[ -n "$sql_out" ] && printf '%s\n' "$sql_out" |
+	    awk 'BEGIN { FS = OFS = "|" } { for (i = 1; i <= NF; i++) if ($i == "t") $i = 1; else if ($i == "f") $i = 0; print }'
+	return $sql_rc
+}
 
 # wait_for COMMAND...: up to 60 s
 wait_for() {

@@ -20,111 +20,117 @@ mail_config() {
 }
 
 # --- a write lock held by another process while a delivery is in flight
-start_sink --data-delay 2
-mail_config
-start_npsd "$WORK/npsd.conf"
-post "$(closed_event LOCK-1 lock@example.net)"
-check "scheduled" 202 "$STATUS"
-wait_until_eq 1 attempts
-"$PYTHON3" -c '
+if sqlite_part "a write lock held on the SQLite file"; then
+	start_sink --data-delay 2
+	mail_config
+	start_npsd "$WORK/npsd.conf"
+	post "$(closed_event LOCK-1 lock@example.net)"
+	check "scheduled" 202 "$STATUS"
+	wait_until_eq 1 attempts
+	"$PYTHON3" -c '
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN EXCLUSIVE")
 open(sys.argv[2], "w").close()
 time.sleep(12)
 db.execute("ROLLBACK")' "$WORK/npsd.db" "$WORK/locked" &
-LOCKER=$!
-wait_for test -f "$WORK/locked"
-sleep 8	# the reply came, the busy timeout (5 s) ran out: recording is failing
-check "while it cannot record, the mailer says so in /metrics" 0 \
-    "$(metric npsd_mailer_storage_writable)"
-check "and /healthz answers 503" 503 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")"
-wait "$LOCKER"
-wait_until_eq sent sql "SELECT state FROM surveys WHERE ticket_id = 'LOCK-1'"
-check "once the lock is gone the delivery is recorded" sent \
-    "$(sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'LOCK-1')")"
-sleep 2
-check "the survey reached the SMTP server once" 1 "$(attempts)"
-check "and /metrics says the mailer can write again" 1 "$(metric npsd_mailer_storage_writable)"
-check "and /healthz is 200 again" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")"
-check_contains "the log names the cause" "database is locked" "$(cat "$WORK/npsd.log")"
-stop_npsd
-check "SIGTERM exits 0" 0 "$?"
-kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
-
-# --- the disk under the database fills up while deliveries are in flight
-if mkdir -p "$WORK/small" && mount -t tmpfs -o size=3m tmpfs "$WORK/small" 2>/dev/null; then
-	rm -rf "$WORK/sink"
-	start_sink --data-delay 2
-	mail_config
-	sed -i "s|^path = .*|path = $WORK/small/npsd.db|" "$WORK/npsd.conf"
-	start_npsd "$WORK/npsd.conf"
-	post "$(closed_event FULL-1 full1@example.net)"
-	check "scheduled" 202 "$STATUS"
-	post "$(closed_event FULL-2 full2@example.net)"
-	check "scheduled" 202 "$STATUS"
-	wait_until_eq 1 attempts
-	dd if=/dev/zero of="$WORK/small/filler" bs=64k 2>/dev/null
-	wait_for grep -q 'database cannot be written' "$WORK/npsd.log"
-	check "the full disk is noticed" 0 "$?"
-	sleep 6
-	check "while the disk is full nothing is sent again and nothing new" 1 "$(attempts)"
-	check "a webhook is refused with 503, not lost after a 2xx" 503 \
-	    "$(post "$(closed_event FULL-3 full3@example.net)"; echo "$STATUS")"
-	rm -f "$WORK/small/filler"
-	wait_until_eq 2 sqlite3 -cmd '.timeout 5000' "$WORK/small/npsd.db" \
-	    "SELECT count(*) FROM outbox WHERE state = 'sent'"
-	check "with space back both mails are recorded sent" 0 "$?"
+	LOCKER=$!
+	wait_for test -f "$WORK/locked"
+	sleep 8	# the reply came, the busy timeout (5 s) ran out: recording is failing
+	check "while it cannot record, the mailer says so in /metrics" 0 \
+	    "$(metric npsd_mailer_storage_writable)"
+	check "and /healthz answers 503" 503 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")"
+	wait "$LOCKER"
+	wait_until_eq sent sql "SELECT state FROM surveys WHERE ticket_id = 'LOCK-1'"
+	check "once the lock is gone the delivery is recorded" sent \
+	    "$(sql "SELECT state FROM outbox WHERE survey = (SELECT id FROM surveys WHERE ticket_id = 'LOCK-1')")"
 	sleep 2
-	check "each survey reached the SMTP server once" 2 "$(attempts)"
-	check "under two Message-IDs" 2 "$(distinct_ids)"
+	check "the survey reached the SMTP server once" 1 "$(attempts)"
+	check "and /metrics says the mailer can write again" 1 "$(metric npsd_mailer_storage_writable)"
+	check "and /healthz is 200 again" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")"
+	check_contains "the log names the cause" "database is locked" "$(cat "$WORK/npsd.log")"
 	stop_npsd
 	check "SIGTERM exits 0" 0 "$?"
-	umount "$WORK/small"
 	kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
-else
-	echo "# skip: cannot mount a tmpfs here (not root?), the disk-full case did not run"
+fi
+
+# --- the disk under the database fills up while deliveries are in flight
+if sqlite_part "a full disk under the SQLite file"; then
+	if mkdir -p "$WORK/small" && mount -t tmpfs -o size=3m tmpfs "$WORK/small" 2>/dev/null; then
+		rm -rf "$WORK/sink"
+		start_sink --data-delay 2
+		mail_config
+		sed -i "s|^path = .*|path = $WORK/small/npsd.db|" "$WORK/npsd.conf"
+		start_npsd "$WORK/npsd.conf"
+		post "$(closed_event FULL-1 full1@example.net)"
+		check "scheduled" 202 "$STATUS"
+		post "$(closed_event FULL-2 full2@example.net)"
+		check "scheduled" 202 "$STATUS"
+		wait_until_eq 1 attempts
+		dd if=/dev/zero of="$WORK/small/filler" bs=64k 2>/dev/null
+		wait_for grep -q 'database cannot be written' "$WORK/npsd.log"
+		check "the full disk is noticed" 0 "$?"
+		sleep 6
+		check "while the disk is full nothing is sent again and nothing new" 1 "$(attempts)"
+		check "a webhook is refused with 503, not lost after a 2xx" 503 \
+		    "$(post "$(closed_event FULL-3 full3@example.net)"; echo "$STATUS")"
+		rm -f "$WORK/small/filler"
+		wait_until_eq 2 sqlite3 -cmd '.timeout 5000' "$WORK/small/npsd.db" \
+		    "SELECT count(*) FROM outbox WHERE state = 'sent'"
+		check "with space back both mails are recorded sent" 0 "$?"
+		sleep 2
+		check "each survey reached the SMTP server once" 2 "$(attempts)"
+		check "under two Message-IDs" 2 "$(distinct_ids)"
+		stop_npsd
+		check "SIGTERM exits 0" 0 "$?"
+		umount "$WORK/small"
+		kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
+	else
+		echo "# skip: cannot mount a tmpfs here (not root?), the disk-full case did not run"
+	fi
 fi
 
 # --- a read-only database file: npsd refuses to start, sends nothing
-rm -rf "$WORK/sink" "$WORK"/npsd.db*
-DEAD_PORT=$("$PYTHON3" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-SMTP_PORT=$DEAD_PORT
-mail_config
-start_npsd "$WORK/npsd.conf"
-post "$(closed_event RO-1 ro@example.net)"
-check "scheduled" 202 "$STATUS"
-wait_until_eq 1 sql "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempts > 0"
-stop_npsd
-start_sink --port "$DEAD_PORT"
-if id nobody > /dev/null 2>&1 && command -v setpriv > /dev/null && [ "$(id -u)" = 0 ]; then
-	sql "UPDATE outbox SET next_attempt_at = 0"
-	chmod 755 "$WORK"
-	chown nobody "$WORK" "$WORK"/npsd.db*
-	chmod 444 "$WORK/npsd.db"
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$NPSD" -f -c "$WORK/npsd.conf" \
-	    > "$WORK/ro.log" 2>&1
-	check "as a user who may not write it, npsd refuses the database (exit 3)" 3 "$?"
-	check_contains "and names the key" "[database] path" "$(cat "$WORK/ro.log")"
-	check "nothing was sent" 0 "$(attempts)"
-	chmod 644 "$WORK/npsd.db"
-	log=$WORK/npsd.log
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$NPSD" -f -c "$WORK/npsd.conf" \
-	    >> "$log" 2>&1 &
-	NPSD_PID=$!
-	wait_until_eq sent sql "SELECT state FROM surveys WHERE ticket_id = 'RO-1'"
-	check "writable again, the survey goes out" 0 "$?"
-	check "once" 1 "$(attempts)"
+if sqlite_part "a read-only SQLite file"; then
+	rm -rf "$WORK/sink"; reset_db
+	DEAD_PORT=$("$PYTHON3" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	SMTP_PORT=$DEAD_PORT
+	mail_config
+	start_npsd "$WORK/npsd.conf"
+	post "$(closed_event RO-1 ro@example.net)"
+	check "scheduled" 202 "$STATUS"
+	wait_until_eq 1 sql "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempts > 0"
 	stop_npsd
-	chown root "$WORK"
-	chmod 700 "$WORK"
-else
-	echo "# skip: needs root, setpriv and the user nobody; the read-only case did not run"
+	start_sink --port "$DEAD_PORT"
+	if id nobody > /dev/null 2>&1 && command -v setpriv > /dev/null && [ "$(id -u)" = 0 ]; then
+		sql "UPDATE outbox SET next_attempt_at = 0"
+		chmod 755 "$WORK"
+		chown nobody "$WORK" "$WORK"/npsd.db*
+		chmod 444 "$WORK/npsd.db"
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$NPSD" -f -c "$WORK/npsd.conf" \
+		    > "$WORK/ro.log" 2>&1
+		check "as a user who may not write it, npsd refuses the database (exit 3)" 3 "$?"
+		check_contains "and names the key" "[database] path" "$(cat "$WORK/ro.log")"
+		check "nothing was sent" 0 "$(attempts)"
+		chmod 644 "$WORK/npsd.db"
+		log=$WORK/npsd.log
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$NPSD" -f -c "$WORK/npsd.conf" \
+		    >> "$log" 2>&1 &
+		NPSD_PID=$!
+		wait_until_eq sent sql "SELECT state FROM surveys WHERE ticket_id = 'RO-1'"
+		check "writable again, the survey goes out" 0 "$?"
+		check "once" 1 "$(attempts)"
+		stop_npsd
+		chown root "$WORK"
+		chmod 700 "$WORK"
+	else
+		echo "# skip: needs root, setpriv and the user nobody; the read-only case did not run"
+	fi
+	kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
 fi
-kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
 
 # --- kill -9 five times while mail is being handed over
-rm -rf "$WORK/sink" "$WORK"/npsd.db*
+rm -rf "$WORK/sink"; reset_db
 start_sink --data-delay 1
 mail_config
 start_npsd "$WORK/npsd.conf"
@@ -158,7 +164,7 @@ stop_npsd
 kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
 
 # --- SIGTERM while the SMTP server stalls after EHLO
-rm -rf "$WORK/sink" "$WORK"/npsd.db*
+rm -rf "$WORK/sink"; reset_db
 start_sink --mail-delay 120
 mail_config 'stop_grace = 3s'
 start_npsd "$WORK/npsd.conf"

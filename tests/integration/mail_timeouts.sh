@@ -42,7 +42,7 @@ stop_npsd
 kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
 
 # --- no final reply within [mail] timeout, once: unknown, sent again
-rm -rf "$WORK/sink" "$WORK"/npsd.db*
+rm -rf "$WORK/sink"; reset_db
 start_sink --data-delay 6 --data-delay-count 1
 mail_config 'timeout = 2s' 'max_attempts = 5'
 start_npsd "$WORK/npsd.conf"
@@ -66,7 +66,7 @@ stop_npsd
 kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null; SINK_PID=
 
 # --- never a final reply: the mail gives up, the survey is not failed
-rm -rf "$WORK/sink" "$WORK"/npsd.db*
+rm -rf "$WORK/sink"; reset_db
 start_sink --data-delay 6
 mail_config 'timeout = 2s' 'max_attempts = 2'
 start_npsd "$WORK/npsd.conf"

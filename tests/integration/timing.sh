@@ -26,7 +26,7 @@ check "a reopen inside the delay cancels" cancelled "$(json_field "$RESPONSE" st
 post "$(closed_event T-2 b@example.net)"
 check "the next close is scheduled again" 202 "$STATUS"
 wait_until_eq 1 sql "SELECT count(*) FROM surveys WHERE ticket_id = 'T-2' AND state = 'sent'"
-check "and only that survey is mailed" "cancelled sent" "$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM surveys WHERE ticket_id = 'T-2' ORDER BY id)")"
+check "and only that survey is mailed" "cancelled sent" "$(sql "SELECT group_concat(state, ' ') FROM (SELECT state FROM surveys WHERE ticket_id = 'T-2' ORDER BY id) AS t")"
 
 # --- after a survey was mailed, reopen + close is not surveyed again ...
 post "$(reopened_event T-1)"
