@@ -226,7 +226,7 @@ cmd_report(int argc, char **argv)
 	const char *format = "table";
 	struct report r;
 	struct config cfg;
-	sqlite3 *db;
+	struct store *db;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
@@ -257,14 +257,14 @@ cmd_report(int argc, char **argv)
 	period_finish(&q, &po);
 
 	db = open_db(&cfg);
-	if ((rc = report_run(db, &q, &r)) != 0) {
+	if ((rc = npsctl_report_run(db, &q, &r)) != 0) {
 		if (rc == -2)
 			fprintf(stderr, "npsctl: report: the period has more than %d buckets or "
 			    "the report more than %d rows; choose a shorter period or a longer "
 			    "interval\n", NPSD_MAX_BUCKETS, NPSD_MAX_REPORT_GROUPS);
 		else
-			fprintf(stderr, "npsctl: report: %s\n", sqlite3_errmsg(db));
-		db_close(db);
+			fprintf(stderr, "npsctl: report: %s\n", store_errmsg(db));
+		store_close(db);
 		config_free(&cfg);
 		return EXIT_RUNTIME;
 	}
@@ -275,7 +275,7 @@ cmd_report(int argc, char **argv)
 	else
 		rc = report_write_table(stdout, &q, &r);
 	report_free(&r);
-	db_close(db);
+	store_close(db);
 	config_free(&cfg);
 	return rc == 0 && fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
 }
@@ -417,49 +417,26 @@ cmd_send_test_event(int argc, char **argv)
 	return status >= 200 && status < 300 ? 0 : EXIT_RUNTIME;
 }
 
-sqlite3 *
+struct store *
 open_db(struct config *cfg)
 {
-	char err[512];
-	sqlite3 *db;
+	char err[512] = "";
+	struct store *s;
 
 	load_config(cfg);
-	if ((db = db_open(config_store_target(cfg), cfg->synchronous, 0, err, sizeof err)) == NULL) {
-		fprintf(stderr, "npsctl: [database] path: %s\n", err);
+	if (config_store_password(cfg, err, sizeof err) == -1) {
+		fprintf(stderr, "npsctl: [database] password_file: %s\n", err);
+		config_free(cfg);
+		exit(EXIT_CONFIG);
+	}
+	if ((s = store_open(config_store_target(cfg), cfg->synchronous, 0, err,
+	    sizeof err)) == NULL) {
+		fprintf(stderr, "npsctl: [database] %s: %s\n",
+		    store_target_is_postgresql(config_store_target(cfg)) ? "url" : "path", err);
 		config_free(cfg);
 		exit(EXIT_RUNTIME);
 	}
-	return db;
-}
-
-void
-print_time(const char *label, sqlite3_stmt *st, int col)
-{
-	char when[32];
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return;
-	event_format_time((time_t)sqlite3_column_int64(st, col), when, sizeof when);
-	printf("    %-9s %s\n", label, when);
-}
-
-int
-change_end(sqlite3 *db, sqlite3_stmt *st, const char *none)
-{
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : EXIT_RUNTIME;
-
-	sqlite3_finalize(st);
-	if (rc != 0)
-		fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
-	else if (none != NULL && sqlite3_changes(db) == 0) {
-		fprintf(stderr, "npsctl: %s\n", none);
-		rc = EXIT_RUNTIME;
-	}
-	if (rc != 0)
-		db_rollback(db);
-	else if (db_commit(db) != SQLITE_OK)
-		rc = EXIT_RUNTIME;
-	return rc;
+	return s;
 }
 
 void
@@ -470,13 +447,6 @@ print_json_list(const char *key, json_t *list)
 	json_dumpf(root, stdout, JSON_PRESERVE_ORDER);
 	putchar('\n');
 	json_decref(root);
-}
-
-const char *
-text_col(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	return s ? (const char *)s : "";
 }
 
 /* The survey's mail (the survey, its reminder, alerts about it), with the
@@ -525,7 +495,7 @@ cmd_survey_show(int argc, char **argv)
 	if (optind + 1 != argc)
 		usage_error("%s", "survey show: give one ticket id");
 	ticket = argv[optind];
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 
 	st = db_prepare(db, "SELECT received_at, source, delivery_id, outcome, reason, detail "
 	    "FROM deliveries WHERE ticket_id = ?1 AND (?2 IS NULL OR source = ?2) "
@@ -643,7 +613,7 @@ cmd_suppress(int argc, char **argv)
 	} else {
 		usage_error("suppress: unknown action \"%s\"", action);
 	}
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (strcmp(action, "list") == 0) {
 		st = db_prepare(db, "SELECT address_hash, reason, created_at FROM suppressions "
 		    "ORDER BY created_at");

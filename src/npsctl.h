@@ -5,12 +5,13 @@
 
 #include <getopt.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <time.h>
 
 #include "config.h"
 #include "limits.h"
+#include "npsctl_db.h"	/* until every command calls store operations */
 #include "report.h"
+#include "store.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
@@ -22,15 +23,10 @@ extern int config_explicit;
 void	usage(void) __attribute__((noreturn));
 void	usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void	load_config(struct config *);
-/* Loads the configuration and opens the database, or exits. */
-sqlite3	*open_db(struct config *);
+/* Loads the configuration and opens the store ([database] url or path),
+ * or exits. The caller closes it with store_close. */
+struct store *open_db(struct config *);
 int	parse_date(const char *, time_t *);
-const char *text_col(sqlite3_stmt *, int col);
-/* Steps st, a change inside a transaction the caller began, and ends the
- * transaction: committed, or rolled back with none printed when no row
- * changed (none NULL: that is fine). 0 or EXIT_RUNTIME. */
-int	change_end(sqlite3 *, sqlite3_stmt *, const char *none);
-void	print_time(const char *label, sqlite3_stmt *, int col);
 /* Prints {"key": list} as one line of JSON; steals list. */
 void	print_json_list(const char *key, json_t *list);
 

@@ -144,7 +144,7 @@ token_create(int argc, char **argv)
 		usage_error("%s", "token create --role manager: give --team ID[,ID] (and no --agent)");
 	if (role == ACCESS_ADMIN && (nteams > 0 || agent != NULL))
 		usage_error("%s", "token create --role admin: sees everything; give no --agent or --team");
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	warn_unknown(db, role == ACCESS_AGENT ? "SELECT count(*) FROM agents WHERE id = ?" :
 	    "SELECT count(*) FROM teams WHERE id = ?", role == ACCESS_AGENT ? &agent : teams,
 	    role == ACCESS_AGENT ? 1 : (size_t)nteams, role == ACCESS_AGENT ? "agent" : "team");
@@ -166,7 +166,7 @@ static int
 token_list(void)
 {
 	struct config cfg;
-	sqlite3 *db = open_db(&cfg);
+	sqlite3 *db = open_db_sqlite(&cfg);
 	sqlite3_stmt *st;
 	time_t now = time(NULL);
 
@@ -216,7 +216,7 @@ token_revoke(const char *arg)
 	if (*arg == '\0' || *end != '\0' || id <= 0)
 		usage_error("token revoke: expected a token id from `npsctl token list`, not \"%s\"",
 		    arg);
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (db_begin(db) != SQLITE_OK)
 		return finish(db, &cfg, EXIT_RUNTIME);
 	st = db_prepare(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND "
@@ -285,7 +285,7 @@ team_manager(const char *team, const char *address, int add, int create)
 		usage_error("team: \"%s\" is not an e-mail address", address);
 	snprintf(email, sizeof email, "%s", address);
 	lower(email);
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (db_begin(db) != SQLITE_OK)
 		return finish(db, &cfg, EXIT_RUNTIME);
 	if (add && !create && team_known(db, team) != 1) {
@@ -316,7 +316,7 @@ static int
 team_list(void)
 {
 	struct config cfg;
-	sqlite3 *db = open_db(&cfg);
+	sqlite3 *db = open_db_sqlite(&cfg);
 	sqlite3_stmt *st;
 	int rows = 0;
 
@@ -370,7 +370,7 @@ admin_change(const char *address, int add)
 		usage_error("admin: \"%s\" is not an e-mail address", address);
 	snprintf(email, sizeof email, "%s", address);
 	lower(email);
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	st = db_prepare(db, add ? "INSERT OR IGNORE INTO admins (email, added_at) VALUES (?1, ?2)" :
 	    "DELETE FROM admins WHERE email = ?1");
 	if (st == NULL)
@@ -403,7 +403,7 @@ static int
 admin_list(void)
 {
 	struct config cfg;
-	sqlite3 *db = open_db(&cfg);
+	sqlite3 *db = open_db_sqlite(&cfg);
 	sqlite3_stmt *st = db_prepare(db, "SELECT email, added_at FROM admins ORDER BY email");
 	int rows = 0;
 

@@ -75,7 +75,7 @@ answers_unflag(int argc, char **argv)
 
 	if (argc != 3)
 		usage_error("%s", "answers unflag: give one survey id (svy_...)");
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (db_begin(db) != SQLITE_OK) {
 		rc = EXIT_RUNTIME;
 		goto out;
@@ -148,7 +148,7 @@ cmd_answers(int argc, char **argv)
 	if (optind != argc)
 		usage_error("answers: unexpected argument \"%s\"", argv[optind]);
 	period_finish(&q, &po);
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (strcmp(out.format, "json") == 0)
 		out.list = json_array();
 	else if (strcmp(out.format, "csv") == 0)

@@ -119,7 +119,7 @@ cmd_backup(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	unlink(tmp);	/* the remains of an interrupted backup */
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	old_mask = umask(077);
 	st = db_prepare(db, "VACUUM INTO ?");

@@ -86,7 +86,7 @@ cmd_comments(int argc, char **argv)
 	if (optind != argc)
 		usage_error("comments: unexpected argument \"%s\"", argv[optind]);
 	period_finish(&q, &po);
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (strcmp(out.format, "json") == 0)
 		out.list = json_array();
 	else if (strcmp(out.format, "csv") == 0)

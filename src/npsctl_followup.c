@@ -37,7 +37,7 @@ followup_list(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error("followup list: unexpected argument \"%s\"", argv[optind]);
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	st = db_prepare(db, "SELECT f.created_at, s.public_id, s.ticket_id, s.agent_id, "
 	    "s.team_id, a.score, coalesce(s.requester_email, ''), coalesce(a.comment, ''), "
 	    "f.done_at, coalesce(f.done_by, ''), coalesce(f.note, '') FROM followups f "
@@ -121,7 +121,7 @@ followup_done(int argc, char **argv)
 	if (optind + 1 != argc)
 		usage_error("%s", "followup done: give one survey id (svy_...)");
 	survey = argv[optind];
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (db_begin(db) != SQLITE_OK) {
 		rc = EXIT_RUNTIME;
 		goto out;

@@ -67,7 +67,7 @@ mail_list(int argc, char **argv)
 		usage_error("mail list: unexpected argument \"%s\"", argv[optind]);
 	if (strcmp(format, "csv") == 0)
 		usage_error("%s", "mail list: --format table or json");
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	snprintf(sql, sizeof sql, "SELECT o.id, o.kind, o.state, o.attempts, o.next_attempt_at, "
 	    "o.done_at, coalesce(s.public_id, ''), coalesce(s.ticket_id, ''), o.recipient, "
 	    "coalesce(o.last_error, '') FROM outbox o LEFT JOIN surveys s ON s.id = o.survey "
@@ -166,7 +166,7 @@ mail_retry(int argc, char **argv)
 	sqlite3 *db;
 	int rc = EXIT_RUNTIME, n;
 
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (db_begin(db) != SQLITE_OK)
 		goto out;
 	st = db_prepare(db, "UPDATE surveys SET state = 'scheduled' WHERE state = 'failed' AND "
@@ -223,7 +223,7 @@ mail_drop(int argc, char **argv)
 	sqlite3 *db;
 	int rc = EXIT_RUNTIME;
 
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	if (db_begin(db) != SQLITE_OK)
 		goto out;
 	st = db_prepare(db, "UPDATE surveys SET state = 'cancelled', reason = 'dropped' WHERE "

@@ -136,7 +136,7 @@ cmd_export(int argc, char **argv)
 	sqlite3 *db;
 	char *text;
 
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	json_object_set_new(out, "address", json_string(address));
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		json_t *rows = rows_json(db, parts[i].sql, address);
@@ -260,7 +260,7 @@ cmd_forget(int argc, char **argv)
 	if (!allow_future)
 		all[n++] = suppress;
 	crypto_address_hash(address, hash);
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	printf("forgetting the requester with address hash %.16s\n", hash);
 	rc = erase(db, all, n, address);
 	db_close(db);
@@ -299,7 +299,7 @@ agent_forget(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		usage_error("%s", "agent forget: give one agent id");
-	db = open_db(&cfg);
+	db = open_db_sqlite(&cfg);
 	st = db_prepare(db, "SELECT count(*) FROM agents WHERE id = ?");
 	known = 0;
 	if (st != NULL) {
