@@ -15,7 +15,10 @@
 
 #include "crypto.h"
 #include "db.h"
+#include "fatigue.h"
 #include "log.h"
+#include "store_suppress.h"
+#include "store_survey.h"
 #include "survey.h"
 
 long long
@@ -134,19 +137,18 @@ static int
 verdict(sqlite3 *db, const struct policy *pol, const char *source, const struct event *ev,
     int have_address, time_t now, const char **reason)
 {
-	char hash[65];
-	long long n;
+	struct fatigue_policy fat;
 	int rc;
 
 	*reason = NULL;
 	if (have_address) {
-		crypto_address_hash(ev->requester_email, hash);
-		rc = survey_sql(db, "SELECT count(*) FROM suppressions WHERE address_hash = ?", &n,
-		    1, hash);
-		if (rc != SQLITE_OK)
-			return rc;
-		if (n > 0)
+		struct suppression entry;
+
+		rc = store_suppress_find(db_store(db), ev->requester_email, &entry);
+		if (rc == STORE_OK)
 			return *reason = "suppressed", SQLITE_OK;
+		if (rc != STORE_NOTFOUND)
+			return rc;
 		if (ev->agent_email[0] != '\0' &&
 		    strcasecmp(ev->agent_email, ev->requester_email) == 0)
 			return *reason = "self", SQLITE_OK;
@@ -159,19 +161,15 @@ verdict(sqlite3 *db, const struct policy *pol, const char *source, const struct 
 		return *reason = "sampled_out", SQLITE_OK;
 	if (!have_address)
 		return SQLITE_OK;
-	if (pol->cooldown > 0) {
-		n = survey_count_recent(db, ev->requester_email, (long long)now - pol->cooldown, 1, 0);
-		if (n < 0)
-			return sqlite3_errcode(db);
-		if (n > 0)
-			return *reason = "cooldown", SQLITE_OK;
-	}
-	if (pol->max_per_30d > 0) {
-		n = survey_count_recent(db, ev->requester_email, (long long)now - 30LL * 86400, 1, 0);
-		if (n < 0)
-			return sqlite3_errcode(db);
-		if (n >= pol->max_per_30d)
-			return *reason = "capped", SQLITE_OK;
+	fat = (struct fatigue_policy){ pol->cooldown, pol->max_per_30d };
+	if (fatigue_limited(&fat)) {
+		struct fatigue_windows w = fatigue_windows_at(&fat, now);
+		struct fatigue_counts counts;
+
+		if ((rc = store_survey_fatigue_counts(db_store(db), ev->requester_email, &w, 1, 0,
+		    &counts)) != STORE_OK)
+			return rc;
+		fatigue_decide(&fat, &counts, reason);
 	}
 	return SQLITE_OK;
 }
