@@ -13,6 +13,8 @@
 #include "event.h"
 #include "npsctl.h"
 #include "responses.h"
+#include "store_followup.h"
+#include "store_report.h"
 
 struct answers_out {
 	const char	*format;
@@ -69,51 +71,36 @@ static int
 answers_unflag(int argc, char **argv)
 {
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	int rc = 0;
+	struct store *s;
+	long long id;
+	int rc;
 
 	if (argc != 3)
 		usage_error("%s", "answers unflag: give one survey id (svy_...)");
-	db = open_db_sqlite(&cfg);
-	if (db_begin(db) != SQLITE_OK) {
-		rc = EXIT_RUNTIME;
-		goto out;
+	s = open_db(&cfg);
+	if ((rc = store_begin(s)) != STORE_OK)
+		goto fail;
+	rc = store_response_unflag(s, argv[2], &id);
+	if (rc == STORE_OK && cfg.alert_detractors)
+		rc = store_followup_open(s, id, time(NULL));
+	if (rc != STORE_OK) {
+		store_rollback(s);
+		goto fail;
 	}
-	st = db_prepare(db, "UPDATE answers SET flagged = 0, flag_rule = 'unflagged' "
-	    "WHERE flagged = 1 AND survey = (SELECT id FROM surveys WHERE public_id = ?)");
-	if (st != NULL) {
-		sqlite3_bind_text(st, 1, argv[2], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = EXIT_RUNTIME;
-		sqlite3_finalize(st);
-	} else {
-		rc = EXIT_RUNTIME;
-	}
-	if (rc == 0 && sqlite3_changes(db) == 0) {
-		fprintf(stderr, "npsctl: %s has no flagged answer\n", argv[2]);
-		rc = EXIT_RUNTIME;
-	}
-	if (rc == 0 && cfg.alert_detractors && (st = db_prepare(db,
-	    "INSERT OR IGNORE INTO followups (survey, created_at) SELECT survey, ? "
-	    "FROM answers WHERE score <= 6 AND survey = (SELECT id FROM surveys "
-	    "WHERE public_id = ?)")) != NULL) {
-		sqlite3_bind_int64(st, 1, time(NULL));
-		sqlite3_bind_text(st, 2, argv[2], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = EXIT_RUNTIME;
-		sqlite3_finalize(st);
-	}
-	if (rc != 0)
-		db_rollback(db);
-	else if (db_commit(db) != SQLITE_OK)
-		rc = EXIT_RUNTIME;
-	if (rc == 0)
-		printf("unflagged\n");
-out:
-	db_close(db);
+	if ((rc = store_commit(s)) != STORE_OK)
+		goto fail;
+	printf("unflagged\n");
+	store_close(s);
 	config_free(&cfg);
-	return rc;
+	return 0;
+fail:
+	if (rc == STORE_NOTFOUND)
+		fprintf(stderr, "npsctl: %s has no flagged answer\n", argv[2]);
+	else
+		fprintf(stderr, "npsctl: %s\n", store_errmsg(s));
+	store_close(s);
+	config_free(&cfg);
+	return EXIT_RUNTIME;
 }
 
 int

@@ -8,9 +8,32 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db.h"
 #include "event.h"
 #include "npsctl.h"
+#include "store_followup.h"
+
+struct list_out {
+	int	 all, rows;
+};
+
+static int
+print_followup(void *arg, const struct store_followup *f)
+{
+	struct list_out *o = arg;
+	char when[32], done[32];
+
+	o->rows++;
+	event_format_time((time_t)f->created_at, when, sizeof when);
+	printf("%-20s %-22s %-14.14s %-12.12s %-12.12s %5d  %-28.28s ", when, f->survey,
+	    f->ticket_id, f->agent_id, f->team_id, f->score, f->requester_email);
+	if (f->done_at != 0) {
+		event_format_time((time_t)f->done_at, done, sizeof done);
+		printf("done %s by %s: %.60s\n", done, f->done_by, f->note);
+	} else {
+		printf("%s%.60s\n", o->all ? "open: " : "", f->comment);
+	}
+	return 0;
+}
 
 static int
 followup_list(int argc, char **argv)
@@ -21,15 +44,15 @@ followup_list(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct list_out o = { 0, 0 };
 	const char *team = NULL;
-	int all = 0, ch, rows = 0;
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
+	struct store *db;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'A': all = 1; break;
+		case 'A': o.all = 1; break;
 		case 't': team = optarg; break;
 		case 'c': config_file = optarg; config_explicit = 1; break;
 		default: usage();
@@ -37,44 +60,17 @@ followup_list(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage_error("followup list: unexpected argument \"%s\"", argv[optind]);
-	db = open_db_sqlite(&cfg);
-	st = db_prepare(db, "SELECT f.created_at, s.public_id, s.ticket_id, s.agent_id, "
-	    "s.team_id, a.score, coalesce(s.requester_email, ''), coalesce(a.comment, ''), "
-	    "f.done_at, coalesce(f.done_by, ''), coalesce(f.note, '') FROM followups f "
-	    "JOIN surveys s ON s.id = f.survey JOIN answers a ON a.survey = f.survey "
-	    "WHERE (?1 OR f.done_at IS NULL) AND (?2 IS NULL OR s.team_id = ?2) "
-	    "ORDER BY f.created_at");
-	if (st == NULL) {
-		db_close(db);
-		config_free(&cfg);
-		return EXIT_RUNTIME;
-	}
-	sqlite3_bind_int(st, 1, all);
-	if (team != NULL)
-		sqlite3_bind_text(st, 2, team, -1, SQLITE_STATIC);
+	db = open_db(&cfg);
 	printf("%-20s %-22s %-14s %-12s %-12s %5s  %-28s %s\n", "answered", "survey", "ticket",
-	    "agent", "team", "score", "requester", all ? "state / comment" : "comment");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char when[32], done[32];
-
-		rows++;
-		event_format_time((time_t)sqlite3_column_int64(st, 0), when, sizeof when);
-		printf("%-20s %-22s %-14.14s %-12.12s %-12.12s %5d  %-28.28s ", when,
-		    text_col(st, 1), text_col(st, 2), text_col(st, 3), text_col(st, 4),
-		    sqlite3_column_int(st, 5), text_col(st, 6));
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
-			event_format_time((time_t)sqlite3_column_int64(st, 8), done, sizeof done);
-			printf("done %s by %s: %.60s\n", done, text_col(st, 9), text_col(st, 10));
-		} else {
-			printf("%s%.60s\n", all ? "open: " : "", text_col(st, 7));
-		}
-	}
-	sqlite3_finalize(st);
-	if (rows == 0)
-		printf(all ? "(no detractor answers yet)\n" : "(nobody is waiting for a call back)\n");
-	db_close(db);
+	    "agent", "team", "score", "requester", o.all ? "state / comment" : "comment");
+	rc = store_followup_each(db, team, o.all, print_followup, &o);
+	if (rc != STORE_OK)
+		fprintf(stderr, "npsctl: %s\n", store_errmsg(db));
+	else if (o.rows == 0)
+		printf(o.all ? "(no detractor answers yet)\n" : "(nobody is waiting for a call back)\n");
+	store_close(db);
 	config_free(&cfg);
-	return 0;
+	return rc == STORE_OK ? 0 : EXIT_RUNTIME;
 }
 
 static const char *
@@ -98,11 +94,9 @@ followup_done(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *note = NULL, *survey;
-	char none[256];
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	int ch, rc = 0;
+	struct store *db;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -121,29 +115,18 @@ followup_done(int argc, char **argv)
 	if (optind + 1 != argc)
 		usage_error("%s", "followup done: give one survey id (svy_...)");
 	survey = argv[optind];
-	db = open_db_sqlite(&cfg);
-	if (db_begin(db) != SQLITE_OK) {
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	st = db_prepare(db, "UPDATE followups SET done_at = ?1, done_by = ?2, note = ?3 "
-	    "WHERE done_at IS NULL AND survey = (SELECT id FROM surveys WHERE public_id = ?4)");
-	if (st == NULL) {
-		db_rollback(db);
-		rc = EXIT_RUNTIME;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_text(st, 2, who(), -1, SQLITE_TRANSIENT);
-	if (note != NULL)
-		sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, survey, -1, SQLITE_STATIC);
-	snprintf(none, sizeof none, "%.200s has no open follow-up", survey);
-	rc = change_end(db, st, none);
-	if (rc == 0)
+	db = open_db(&cfg);
+	rc = store_followup_done(db, survey, NULL, time(NULL), who(), note);
+	if (rc == STORE_OK) {
 		printf("follow-up of %s done\n", survey);
-out:
-	db_close(db);
+	} else {
+		if (rc == STORE_NOTFOUND)
+			fprintf(stderr, "npsctl: %.200s has no open follow-up\n", survey);
+		else
+			fprintf(stderr, "npsctl: %s\n", store_errmsg(db));
+		rc = EXIT_RUNTIME;
+	}
+	store_close(db);
 	config_free(&cfg);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "report.h"
 #include "responses.h"
+#include "store_followup.h"
 
 enum dash_lang
 dash_request_lang(struct request *req)
@@ -342,50 +343,56 @@ agents_section(struct buf *b, enum dash_lang l, const struct report_query *base)
 	    dash_word(l, W_LOW_SAMPLE));
 }
 
+struct followup_rows {
+	struct buf		*b;
+	enum dash_lang		 l;
+	const struct dash_user	*u;
+	const char		*team;
+	int			 rows;
+};
+
+static int
+followup_row(void *arg, const struct store_followup *f)
+{
+	struct followup_rows *o = arg;
+	struct buf *b = o->b;
+	enum dash_lang l = o->l;
+
+	if (o->rows++ == 0)
+		buf_printf(b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+		    "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
+		    dash_word(l, W_TICKET), dash_word(l, W_AGENT), dash_word(l, W_SCORE),
+		    dash_word(l, W_REQUESTER), dash_word(l, W_COMMENTS));
+	buf_puts(b, "<tr><td>");
+	dash_esc(b, f->ticket_id);
+	buf_puts(b, " ");
+	dash_esc(b, f->subject);
+	buf_puts(b, "</td><td>");
+	dash_esc(b, f->agent);
+	buf_printf(b, "</td><td class=\"n\">%d</td><td>", f->score);
+	dash_esc(b, f->requester_name);
+	buf_puts(b, "<br>");
+	dash_esc(b, f->requester_email);
+	buf_puts(b, "</td><td>");
+	dash_esc(b, f->comment);
+	buf_puts(b, "</td><td><form method=\"post\" action=\"/teams/");
+	dash_url_segment(b, o->team);
+	buf_printf(b, "/followups/%s?lang=%s\"><input type=\"hidden\" name=\"csrf\" "
+	    "value=\"%s\"><label>%s <input type=\"text\" name=\"comment\" "
+	    "maxlength=\"500\"></label> <button>%s</button></form></td></tr>", f->survey,
+	    dash_lang_code(l), o->u->csrf, dash_word(l, W_NOTE), dash_word(l, W_MARK_DONE));
+	return 0;
+}
+
 static void
 followups_section(struct buf *b, enum dash_lang l, const struct dash_user *u, const char *team)
 {
-	sqlite3_stmt *st;
-	int rows = 0;
+	struct followup_rows o = { b, l, u, team, 0 };
 
 	buf_printf(b, "<section id=\"followups\"><h2>%s</h2>", dash_word(l, W_FOLLOWUPS));
-	st = db_prepare(db_thread(), "SELECT s.public_id, s.ticket_id, s.subject, "
-	    "coalesce(nullif(s.agent_name, ''), s.agent_id), a.score, coalesce(a.comment, ''), "
-	    "coalesce(s.requester_name, ''), coalesce(s.requester_email, '') FROM followups f "
-	    "JOIN surveys s ON s.id = f.survey JOIN answers a ON a.survey = f.survey "
-	    "WHERE f.done_at IS NULL AND s.team_id = ? ORDER BY f.created_at");
-	if (st != NULL) {
-		sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *svy = (const char *)sqlite3_column_text(st, 0);
-
-			if (rows++ == 0)
-				buf_printf(b, "<table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-				    "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>",
-				    dash_word(l, W_TICKET), dash_word(l, W_AGENT), dash_word(l, W_SCORE),
-				    dash_word(l, W_REQUESTER), dash_word(l, W_COMMENTS));
-			buf_puts(b, "<tr><td>");
-			dash_esc(b, (const char *)sqlite3_column_text(st, 1));
-			buf_puts(b, " ");
-			dash_esc(b, (const char *)sqlite3_column_text(st, 2));
-			buf_puts(b, "</td><td>");
-			dash_esc(b, (const char *)sqlite3_column_text(st, 3));
-			buf_printf(b, "</td><td class=\"n\">%d</td><td>", sqlite3_column_int(st, 4));
-			dash_esc(b, (const char *)sqlite3_column_text(st, 6));
-			buf_puts(b, "<br>");
-			dash_esc(b, (const char *)sqlite3_column_text(st, 7));
-			buf_puts(b, "</td><td>");
-			dash_esc(b, (const char *)sqlite3_column_text(st, 5));
-			buf_puts(b, "</td><td><form method=\"post\" action=\"/teams/");
-			dash_url_segment(b, team);
-			buf_printf(b, "/followups/%s?lang=%s\"><input type=\"hidden\" name=\"csrf\" "
-			    "value=\"%s\"><label>%s <input type=\"text\" name=\"comment\" "
-			    "maxlength=\"500\"></label> <button>%s</button></form></td></tr>", svy,
-			    dash_lang_code(l), u->csrf, dash_word(l, W_NOTE), dash_word(l, W_MARK_DONE));
-		}
-		sqlite3_finalize(st);
-	}
-	if (rows > 0)
+	if (store_followup_each(store_thread(), team, 0, followup_row, &o) != STORE_OK)
+		log_warnx("dashboard: follow-ups could not be read");
+	if (o.rows > 0)
 		buf_puts(b, "</tbody></table>");
 	else
 		buf_printf(b, "<p class=\"muted\">%s</p>", dash_word(l, W_NO_FOLLOWUPS));
@@ -539,11 +546,10 @@ page_dash_followup(struct request *req)
 	char team[NPSD_MAX_ID + 1];
 	struct buf location;
 	const char *slash = strchr(req->arg, '/'), *svy;
-	sqlite3_stmt *st;
 	struct dash_user u;
 	enum MHD_Result ret;
 	size_t n;
-	int rc = -1;
+	int rc;
 
 	http_form_finish(req);
 	if (!signed_in(req, &u, &ret))
@@ -570,24 +576,13 @@ page_dash_followup(struct request *req)
 		return ret;
 	}
 	/* only a follow-up of this team's survey */
-	st = db_prepare(db_thread(), "UPDATE followups SET done_at = ?1, done_by = ?2, note = ?3 "
-	    "WHERE done_at IS NULL AND survey = (SELECT id FROM surveys WHERE public_id = ?4 AND "
-	    "team_id = ?5)");
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, time(NULL));
-		sqlite3_bind_text(st, 2, u.email, -1, SQLITE_STATIC);
-		if (req->form.comment.len > 0)
-			sqlite3_bind_text(st, 3, req->form.comment.data, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, svy, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, team, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db_thread()) : -1;
-		sqlite3_finalize(st);
-	}
+	rc = store_followup_done(store_thread(), svy, team, time(NULL), u.email,
+	    req->form.comment.len > 0 ? req->form.comment.data : NULL);
 	session_user_free(&u);
-	if (rc == -1)
-		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
-	if (rc == 0)
+	if (rc == STORE_NOTFOUND)
 		return dash_message(req, MHD_HTTP_NOT_FOUND, l, NULL, W_NOT_FOUND, W_NOT_FOUND);
+	if (rc != STORE_OK)
+		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
 	buf_init(&location, 4 * NPSD_MAX_ID);
 	buf_puts(&location, "/teams/");
 	dash_url_segment(&location, team);
