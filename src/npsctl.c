@@ -24,6 +24,7 @@
 #include "paths.h"
 #include "report.h"
 #include "signature.h"
+#include "store_admin.h"
 #include "survey.h"
 #include "npsctl.h"
 
@@ -449,26 +450,98 @@ print_json_list(const char *key, json_t *list)
 	json_decref(root);
 }
 
+/* "    label     time", when the time is set. */
+static void
+print_time(const char *label, long long t)
+{
+	char when[32];
+
+	if (t == 0)
+		return;
+	event_format_time((time_t)t, when, sizeof when);
+	printf("    %-9s %s\n", label, when);
+}
+
+static const char *
+or_none(const char *s)
+{
+	return *s != '\0' ? s : "(none)";
+}
+
+struct show {
+	struct store	*db;
+	const char	*ticket;
+	int		 found;
+	int		 rc;	/* of the survey's mail */
+};
+
+static int
+show_delivery(const struct admin_delivery *d, void *arg)
+{
+	struct show *sh = arg;
+	char when[32];
+
+	if (!sh->found++)
+		printf("Ticket %s: events received\n", sh->ticket);
+	event_format_time((time_t)d->received_at, when, sizeof when);
+	printf("  %s  %-9s delivery %.40s: %s%s%s%s%s%s\n", when, d->source, d->delivery_id,
+	    d->outcome, *d->reason ? " (" : "", d->reason, *d->detail ? ": " : "", d->detail,
+	    *d->reason ? ")" : "");
+	if (strcmp(d->reason, "no_address") == 0)
+		printf("%30s  not surveyed: no usable requester address came with the "
+		    "close or was found;\n%30s  it is recorded and counted in the volume "
+		    "below\n", "", "");
+	return 0;
+}
+
+/* Every close as recorded for volume, surveyed or not. */
+static int
+show_closing(const struct admin_closing *c, void *arg)
+{
+	char when[32];
+
+	(void)arg;
+	event_format_time((time_t)c->closed_at, when, sizeof when);
+	printf("Close recorded %s (%s): agent %s, team %s, category %s\n", when, c->source,
+	    or_none(c->agent_id), or_none(c->team_id), or_none(c->category));
+	return 0;
+}
+
 /* The survey's mail (the survey, its reminder, alerts about it), with the
  * SMTP server's own reply when a delivery failed (npsctl mail retry). */
-static void
-print_survey_mail(sqlite3 *db, long long survey)
+static int
+show_mail(const struct admin_mail *m, void *arg)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT id, kind, state, attempts, "
-	    "coalesce(last_error, '') FROM outbox WHERE survey = ? ORDER BY id");
+	(void)arg;
+	printf("    mail      %lld (%s): %s after %d attempt%s%s%s\n", m->id, m->kind, m->state,
+	    m->attempts, m->attempts == 1 ? "" : "s", *m->last_error ? "; last error: " : "",
+	    m->last_error);
+	return 0;
+}
 
-	if (st == NULL)
-		return;
-	sqlite3_bind_int64(st, 1, survey);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int attempts = sqlite3_column_int(st, 3);
+static int
+show_survey(const struct admin_survey *s, void *arg)
+{
+	struct show *sh = arg;
 
-		printf("    mail      %lld (%s): %s after %d attempt%s%s%s\n",
-		    sqlite3_column_int64(st, 0), text_col(st, 1), text_col(st, 2), attempts,
-		    attempts == 1 ? "" : "s", *text_col(st, 4) ? "; last error: " : "",
-		    text_col(st, 4));
+	sh->found++;
+	printf("Survey %s (%s, close %d): %s%s%s%s\n", s->public_id, s->source, s->close_seq,
+	    s->state, *s->reason ? " (" : "", s->reason, *s->reason ? ")" : "");
+	printf("    agent     %s, team %s\n", or_none(s->agent_id), or_none(s->team_id));
+	print_time("closed", s->closed_at);
+	print_time("accepted", s->created_at);
+	if (strcmp(s->state, "scheduled") == 0)
+		print_time("send at", s->send_at);
+	print_time("sent", s->sent_at);
+	print_time("expires", s->expires_at);
+	if (s->answered) {
+		print_time("answered", s->answered_at);
+		printf("    score     %d%s\n", s->score,
+		    s->flagged ? " (flagged as automated)" : "");
 	}
-	sqlite3_finalize(st);
+	if (sh->rc == STORE_OK)
+		sh->rc = store_survey_mail_each(sh->db, s->id, show_mail, NULL);
+	return 0;
 }
 
 static int
@@ -479,11 +552,10 @@ cmd_survey_show(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *source = NULL, *ticket;
+	const char *source = NULL;
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	int ch, found = 0;
+	struct show sh = { .rc = STORE_OK };
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -494,96 +566,26 @@ cmd_survey_show(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		usage_error("%s", "survey show: give one ticket id");
-	ticket = argv[optind];
-	db = open_db_sqlite(&cfg);
-
-	st = db_prepare(db, "SELECT received_at, source, delivery_id, outcome, reason, detail "
-	    "FROM deliveries WHERE ticket_id = ?1 AND (?2 IS NULL OR source = ?2) "
-	    "ORDER BY received_at, delivery_id");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
-	if (source != NULL)
-		sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char when[32];
-
-		if (!found++)
-			printf("Ticket %s: events received\n", ticket);
-		event_format_time((time_t)sqlite3_column_int64(st, 0), when, sizeof when);
-		printf("  %s  %-9s delivery %.40s: %s%s%s%s%s%s\n", when, text_col(st, 1),
-		    text_col(st, 2), text_col(st, 3), *text_col(st, 4) ? " (" : "",
-		    text_col(st, 4), *text_col(st, 5) ? ": " : "", text_col(st, 5),
-		    *text_col(st, 4) ? ")" : "");
-		if (strcmp(text_col(st, 4), "no_address") == 0)
-			printf("%30s  not surveyed: no usable requester address came with the "
-			    "close or was found;\n%30s  it is recorded and counted in the volume "
-			    "below\n", "", "");
-	}
-	sqlite3_finalize(st);
-
-	/* every close as recorded for volume, surveyed or not */
-	st = db_prepare(db, "SELECT closed_at, source, agent_id, team_id, category FROM closings "
-	    "WHERE ticket_id = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY closed_at");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
-	if (source != NULL)
-		sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char when[32];
-
-		event_format_time((time_t)sqlite3_column_int64(st, 0), when, sizeof when);
-		printf("Close recorded %s (%s): agent %s, team %s, category %s\n", when,
-		    text_col(st, 1), *text_col(st, 2) ? text_col(st, 2) : "(none)",
-		    *text_col(st, 3) ? text_col(st, 3) : "(none)",
-		    *text_col(st, 4) ? text_col(st, 4) : "(none)");
-	}
-	sqlite3_finalize(st);
-
-	st = db_prepare(db, "SELECT s.public_id, s.source, s.close_seq, s.state, s.agent_id, "
-	    "s.team_id, s.closed_at, s.created_at, s.send_at, s.sent_at, s.expires_at, "
-	    "a.answered_at, a.score, a.flagged, s.reason, s.id FROM surveys s "
-	    "LEFT JOIN answers a ON a.survey = s.id "
-	    "WHERE s.ticket_id = ?1 AND (?2 IS NULL OR s.source = ?2) ORDER BY s.id");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
-	if (source != NULL)
-		sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		found++;
-		printf("Survey %s (%s, close %d): %s%s%s%s\n", text_col(st, 0), text_col(st, 1),
-		    sqlite3_column_int(st, 2), text_col(st, 3), *text_col(st, 14) ? " (" : "",
-		    text_col(st, 14), *text_col(st, 14) ? ")" : "");
-		printf("    agent     %s, team %s\n", *text_col(st, 4) ? text_col(st, 4) : "(none)",
-		    *text_col(st, 5) ? text_col(st, 5) : "(none)");
-		print_time("closed", st, 6);
-		print_time("accepted", st, 7);
-		if (strcmp(text_col(st, 3), "scheduled") == 0)
-			print_time("send at", st, 8);
-		print_time("sent", st, 9);
-		print_time("expires", st, 10);
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-			print_time("answered", st, 11);
-			printf("    score     %d%s\n", sqlite3_column_int(st, 12),
-			    sqlite3_column_int(st, 13) ? " (flagged as automated)" : "");
-		}
-		print_survey_mail(db, sqlite3_column_int64(st, 15));
-	}
-	sqlite3_finalize(st);
-	db_close(db);
+	sh.ticket = argv[optind];
+	sh.db = open_db(&cfg);
+	if ((rc = store_ticket_deliveries_each(sh.db, sh.ticket, source, show_delivery,
+	    &sh)) == STORE_OK &&
+	    (rc = store_ticket_closings_each(sh.db, sh.ticket, source, show_closing,
+	    NULL)) == STORE_OK &&
+	    (rc = store_ticket_surveys_each(sh.db, sh.ticket, source, show_survey,
+	    &sh)) == STORE_OK)
+		rc = sh.rc;
+	if (rc != STORE_OK)
+		fprintf(stderr, "npsctl: %s\n", store_errmsg(sh.db));
+	store_close(sh.db);
 	config_free(&cfg);
-	if (!found) {
-		fprintf(stderr, "npsctl: no events or surveys for ticket %s\n", ticket);
+	if (rc != STORE_OK)
+		return EXIT_RUNTIME;
+	if (!sh.found) {
+		fprintf(stderr, "npsctl: no events or surveys for ticket %s\n", sh.ticket);
 		return EXIT_RUNTIME;
 	}
 	return 0;
-fail:
-	fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
-	db_close(db);
-	config_free(&cfg);
-	return EXIT_RUNTIME;
 }
 
 static int

@@ -56,17 +56,6 @@ change_end(sqlite3 *db, sqlite3_stmt *st, const char *none)
 	return rc;
 }
 
-void
-print_time(const char *label, sqlite3_stmt *st, int col)
-{
-	char when[32];
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return;
-	event_format_time((time_t)sqlite3_column_int64(st, col), when, sizeof when);
-	printf("    %-9s %s\n", label, when);
-}
-
 int
 npsctl_report_run(struct store *s, const struct report_query *q, struct report *r)
 {

@@ -18,7 +18,6 @@ const char *text_col(sqlite3_stmt *, int col);
  * transaction: committed, or rolled back with none printed when no row
  * changed (none NULL: that is fine). 0 or EXIT_RUNTIME. */
 int	change_end(sqlite3 *, sqlite3_stmt *, const char *none);
-void	print_time(const char *label, sqlite3_stmt *, int col);
 /* report_run on the store's SQLite handle, until report_run takes a store. */
 struct store;
 int	npsctl_report_run(struct store *, const struct report_query *, struct report *);

@@ -11,26 +11,42 @@
 
 #include <jansson.h>
 
-#include "db.h"
 #include "event.h"
 #include "npsctl.h"
+#include "store_mail_admin.h"
 
-enum mail_filter { MAIL_OPEN, MAIL_WAITING, MAIL_FAILED, MAIL_ALL };
-
-static const char *const filter_sql[] = {
-	[MAIL_OPEN] = "o.state IN ('queued', 'sending', 'failed')",
-	[MAIL_WAITING] = "o.state IN ('queued', 'sending')",
-	[MAIL_FAILED] = "o.state = 'failed'",
-	[MAIL_ALL] = "1",
+struct list {
+	json_t		*rows;	/* --format json */
+	int		 n;
 };
 
-static void
-format_time(sqlite3_stmt *st, int col, char *out, size_t outlen)
+static int
+list_row(const struct mail_row *m, void *arg)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		snprintf(out, outlen, "-");
+	struct list *l = arg;
+	int waiting = strcmp(m->state, "queued") == 0 || strcmp(m->state, "sending") == 0;
+	long long t = waiting ? m->next_attempt_at : m->done_at;
+	char when[32];
+
+	l->n++;
+	if (t == 0)
+		snprintf(when, sizeof when, "-");
 	else
-		event_format_time((time_t)sqlite3_column_int64(st, col), out, outlen);
+		event_format_time((time_t)t, when, sizeof when);
+	if (l->rows != NULL) {
+		json_array_append_new(l->rows, json_pack("{s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}",
+		    "id", (json_int_t)m->id, "kind", m->kind, "state", m->state,
+		    "attempts", m->attempts, waiting ? "next_attempt" : "done", when,
+		    "survey", m->survey, "ticket", m->ticket, "recipient", m->recipient,
+		    "last_error", m->last_error));
+		return 0;
+	}
+	printf("%6lld  %-8s %-9s %3d  %-20s  %-22s %-14.14s %s\n", m->id, m->kind, m->state,
+	    m->attempts, when, *m->survey ? m->survey : "-", *m->ticket ? m->ticket : "-",
+	    m->recipient);
+	if (*m->last_error)
+		printf("%66s%s\n", "", m->last_error);
+	return 0;
 }
 
 static int
@@ -46,12 +62,10 @@ mail_list(int argc, char **argv)
 	};
 	enum mail_filter filter = MAIL_OPEN;
 	const char *format = "table";
-	char sql[512];
+	struct list l = { 0 };
 	struct config cfg;
-	sqlite3_stmt *st;
-	json_t *rows = NULL;
-	sqlite3 *db;
-	int ch, n = 0, rc;
+	struct store *db;
+	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -67,60 +81,27 @@ mail_list(int argc, char **argv)
 		usage_error("mail list: unexpected argument \"%s\"", argv[optind]);
 	if (strcmp(format, "csv") == 0)
 		usage_error("%s", "mail list: --format table or json");
-	db = open_db_sqlite(&cfg);
-	snprintf(sql, sizeof sql, "SELECT o.id, o.kind, o.state, o.attempts, o.next_attempt_at, "
-	    "o.done_at, coalesce(s.public_id, ''), coalesce(s.ticket_id, ''), o.recipient, "
-	    "coalesce(o.last_error, '') FROM outbox o LEFT JOIN surveys s ON s.id = o.survey "
-	    "WHERE %s ORDER BY o.id", filter_sql[filter]);
-	if ((st = db_prepare(db, sql)) == NULL) {
-		db_close(db);
-		config_free(&cfg);
-		return EXIT_RUNTIME;
-	}
+	db = open_db(&cfg);
 	if (strcmp(format, "json") == 0)
-		rows = json_array();
+		l.rows = json_array();
 	else
 		printf("%6s  %-8s %-9s %3s  %-20s  %-22s %-14s %s\n", "id", "kind", "state", "try",
 		    "next / done", "survey", "ticket", "recipient / last error");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *state = text_col(st, 2);
-		int waiting = strcmp(state, "queued") == 0 || strcmp(state, "sending") == 0;
-		char when[32];
-
-		n++;
-		format_time(st, waiting ? 4 : 5, when, sizeof when);
-		if (rows != NULL) {
-			json_array_append_new(rows, json_pack("{s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}",
-			    "id", (json_int_t)sqlite3_column_int64(st, 0), "kind", text_col(st, 1),
-			    "state", state, "attempts", sqlite3_column_int(st, 3),
-			    waiting ? "next_attempt" : "done", when, "survey", text_col(st, 6),
-			    "ticket", text_col(st, 7), "recipient", text_col(st, 8),
-			    "last_error", text_col(st, 9)));
-			continue;
-		}
-		printf("%6lld  %-8s %-9s %3d  %-20s  %-22s %-14.14s %s\n",
-		    sqlite3_column_int64(st, 0), text_col(st, 1), state, sqlite3_column_int(st, 3),
-		    when, *text_col(st, 6) ? text_col(st, 6) : "-",
-		    *text_col(st, 7) ? text_col(st, 7) : "-", text_col(st, 8));
-		if (*text_col(st, 9))
-			printf("%66s%s\n", "", text_col(st, 9));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
-	if (rows != NULL) {
-		char *text = json_dumps(rows, JSON_COMPACT);
+	if ((rc = store_mail_each(db, filter, list_row, &l)) != STORE_OK)
+		fprintf(stderr, "npsctl: %s\n", store_errmsg(db));
+	if (l.rows != NULL) {
+		char *text = json_dumps(l.rows, JSON_COMPACT);
 
 		if (text != NULL)
 			puts(text);
 		free(text);
-		json_decref(rows);
-	} else if (n == 0) {
+		json_decref(l.rows);
+	} else if (l.n == 0) {
 		printf("(none)\n");
 	}
-	db_close(db);
+	store_close(db);
 	config_free(&cfg);
-	return rc == SQLITE_DONE ? 0 : EXIT_RUNTIME;
+	return rc == STORE_OK ? 0 : EXIT_RUNTIME;
 }
 
 /* Parses "ID" or --all for retry and drop; returns the id, 0 for all. */
@@ -160,56 +141,23 @@ mail_target(int argc, char **argv, const char *verb, int allow_all)
 static int
 mail_retry(int argc, char **argv)
 {
-	long long id = mail_target(argc, argv, "retry", 1);
+	long long id = mail_target(argc, argv, "retry", 1), n;
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	int rc = EXIT_RUNTIME, n;
+	struct store *db;
+	int rc;
 
-	db = open_db_sqlite(&cfg);
-	if (db_begin(db) != SQLITE_OK)
-		goto out;
-	st = db_prepare(db, "UPDATE surveys SET state = 'scheduled' WHERE state = 'failed' AND "
-	    "id IN (SELECT survey FROM outbox WHERE state = 'failed' AND kind = 'survey' AND "
-	    "length(message) > 0 AND (?1 = 0 OR id = ?1))");
-	if (st == NULL || (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		db_rollback(db);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = db_prepare(db, "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?2, "
-	    "done_at = NULL WHERE state IN ('failed', 'queued') AND length(message) > 0 AND "
-	    "(?1 = 0 OR id = ?1)");
-	if (st == NULL) {
-		db_rollback(db);
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (long long)time(NULL));
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		db_rollback(db);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	n = sqlite3_changes(db);
-	if (n == 0 && id != 0) {
-		db_rollback(db);
+	db = open_db(&cfg);
+	rc = store_mail_retry(db, id, (long long)time(NULL), &n);
+	if (rc == STORE_NOTFOUND)
 		fprintf(stderr, "npsctl: message %lld is not waiting or failed with its text "
 		    "still stored (sent, dropped, being sent now, or erased by retention)\n", id);
-		goto out;
-	}
-	if (db_commit(db) != SQLITE_OK)
-		goto out;
-	printf("%d message%s queued to be sent now\n", n, n == 1 ? "" : "s");
-	rc = 0;
-out:
-	if (rc != 0 && sqlite3_errcode(db) != SQLITE_OK && sqlite3_errcode(db) != SQLITE_DONE)
-		fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
-	db_close(db);
+	else if (rc != STORE_OK)
+		fprintf(stderr, "npsctl: %s\n", store_errmsg(db));
+	else
+		printf("%lld message%s queued to be sent now\n", n, n == 1 ? "" : "s");
+	store_close(db);
 	config_free(&cfg);
-	return rc;
+	return rc == STORE_OK ? 0 : EXIT_RUNTIME;
 }
 
 /* A dropped message is never sent; a survey still waiting for it is
@@ -219,37 +167,21 @@ mail_drop(int argc, char **argv)
 {
 	long long id = mail_target(argc, argv, "drop", 0);
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	int rc = EXIT_RUNTIME;
+	struct store *db;
+	int rc;
 
-	db = open_db_sqlite(&cfg);
-	if (db_begin(db) != SQLITE_OK)
-		goto out;
-	st = db_prepare(db, "UPDATE surveys SET state = 'cancelled', reason = 'dropped' WHERE "
-	    "state IN ('scheduled', 'failed') AND id = (SELECT survey FROM outbox WHERE id = ?1 "
-	    "AND kind = 'survey' AND state IN ('queued', 'failed'))");
-	if (st == NULL || (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		db_rollback(db);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = db_prepare(db, "UPDATE outbox SET state = 'cancelled', message = '', done_at = ?2 "
-	    "WHERE id = ?1 AND state IN ('queued', 'failed')");
-	if (st == NULL) {
-		db_rollback(db);
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (long long)time(NULL));
-	if ((rc = change_end(db, st, "no such message waiting or failed (a message being sent "
-	    "now cannot be dropped)")) == 0)
+	db = open_db(&cfg);
+	rc = store_mail_drop(db, id, (long long)time(NULL));
+	if (rc == STORE_NOTFOUND)
+		fprintf(stderr, "npsctl: no such message waiting or failed (a message being sent "
+		    "now cannot be dropped)\n");
+	else if (rc != STORE_OK)
+		fprintf(stderr, "npsctl: %s\n", store_errmsg(db));
+	else
 		printf("message %lld dropped\n", id);
-out:
-	db_close(db);
+	store_close(db);
 	config_free(&cfg);
-	return rc;
+	return rc == STORE_OK ? 0 : EXIT_RUNTIME;
 }
 
 int
