@@ -421,10 +421,16 @@ cmd_send_test_event(int argc, char **argv)
 struct store *
 open_db(struct config *cfg)
 {
+	load_config(cfg);
+	return open_store(cfg);
+}
+
+struct store *
+open_store(struct config *cfg)
+{
 	char err[512] = "";
 	struct store *s;
 
-	load_config(cfg);
 	if (config_store_password(cfg, err, sizeof err) == -1) {
 		fprintf(stderr, "npsctl: [database] password_file: %s\n", err);
 		config_free(cfg);

@@ -26,6 +26,8 @@ void	load_config(struct config *);
 /* Loads the configuration and opens the store ([database] url or path),
  * or exits. The caller closes it with store_close. */
 struct store *open_db(struct config *);
+/* The same for a configuration already loaded (freed on failure). */
+struct store *open_store(struct config *);
 int	parse_date(const char *, time_t *);
 /* Prints {"key": list} as one line of JSON; steals list. */
 void	print_json_list(const char *key, json_t *list);

@@ -1,9 +1,9 @@
 /* npsctl_backup.c - `npsctl backup FILE`: an online, consistent copy of
- * the database while npsd runs. SQLite's VACUUM INTO reads one snapshot
- * (npsd keeps writing meanwhile) and writes a compact new file; the copy
- * is made under a temporary name, checked, synced and only then renamed,
- * so FILE is either a whole backup or absent. Readable by its owner only:
- * it holds addresses and comments. */
+ * the SQLite database while npsd runs (store_backup.c); the copy is made
+ * under a temporary name, checked, synced and only then renamed, so FILE
+ * is either a whole backup or absent. Readable by its owner only: it holds
+ * addresses and comments. A PostgreSQL database is refused: pg_dump and
+ * base backups are the tools for it. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
 #include "npsctl.h"
+#include "store_backup.h"
 
 static double
 seconds_since(const struct timespec *t0)
@@ -57,35 +57,6 @@ sync_parent(const char *file)
 	sync_path(dir, 1);
 }
 
-/* "ok" from PRAGMA integrity_check on the copy, and its schema version. */
-static int
-check_copy(const char *path, int *version, char *why, size_t whylen)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		snprintf(why, whylen, "%s", db ? sqlite3_errmsg(db) : "cannot open the copy");
-		goto out;
-	}
-	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		snprintf(why, whylen, "%s", sqlite3_errmsg(db));
-		goto out;
-	}
-	if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
-		snprintf(why, whylen, "integrity check: %s", sqlite3_column_text(st, 0));
-		goto out;
-	}
-	*version = db_schema_version(db);
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return rc;
-}
-
 int
 cmd_backup(int argc, char **argv)
 {
@@ -97,8 +68,7 @@ cmd_backup(int argc, char **argv)
 	struct timespec t0;
 	struct config cfg;
 	struct stat sb;
-	sqlite3_stmt *st;
-	sqlite3 *db;
+	struct store *db;
 	const char *file;
 	int ch, version = 0;
 	mode_t old_mask;
@@ -118,24 +88,24 @@ cmd_backup(int argc, char **argv)
 		fprintf(stderr, "npsctl: %s exists; backup never overwrites a file\n", file);
 		return EXIT_RUNTIME;
 	}
+	load_config(&cfg);
+	if (store_target_is_postgresql(config_store_target(&cfg))) {
+		fprintf(stderr, "npsctl: backup copies a SQLite database; this one is PostgreSQL "
+		    "([database] url): back it up with pg_dump (or the cluster's base backups)\n");
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
 	unlink(tmp);	/* the remains of an interrupted backup */
-	db = open_db_sqlite(&cfg);
+	db = open_store(&cfg);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	old_mask = umask(077);
-	st = db_prepare(db, "VACUUM INTO ?");
-	if (st != NULL) {
-		sqlite3_bind_text(st, 1, tmp, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			snprintf(why, sizeof why, "%s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-	} else {
-		snprintf(why, sizeof why, "%s", sqlite3_errmsg(db));
-	}
+	if (store_backup_write(db, tmp) != STORE_OK)
+		snprintf(why, sizeof why, "%s", store_errmsg(db));
 	umask(old_mask);
-	db_close(db);
+	store_close(db);
 	config_free(&cfg);
 	if (*why == '\0')
-		check_copy(tmp, &version, why, sizeof why);
+		store_backup_check(tmp, &version, why, sizeof why);
 	if (*why == '\0' && sync_path(tmp, 0) == -1)
 		snprintf(why, sizeof why, "sync: %s", strerror(errno));
 	if (*why == '\0' && rename(tmp, file) == -1)
