@@ -17,7 +17,6 @@
 
 #include "config.h"
 #include "crypto.h"
-#include "db.h"
 #include "event.h"
 #include "limits.h"
 #include "message.h"
@@ -25,6 +24,7 @@
 #include "report.h"
 #include "signature.h"
 #include "store_admin.h"
+#include "store_suppress.h"
 #include "survey.h"
 #include "npsctl.h"
 
@@ -595,14 +595,24 @@ cmd_survey_show(int argc, char **argv)
 }
 
 static int
+print_suppression(const struct suppression *e, void *arg)
+{
+	char when[32];
+
+	(void)arg;
+	event_format_time((time_t)e->created_at, when, sizeof when);
+	printf("%s  %-12s %s\n", when, e->reason, e->address_hash);
+	return 0;
+}
+
+static int
 cmd_suppress(int argc, char **argv)
 {
 	const char *action, *address = NULL;
-	char hash[65];
+	struct suppression entry;
 	struct config cfg;
-	sqlite3_stmt *st = NULL;
-	sqlite3 *db;
-	int rc = 0;
+	struct store *db;
+	int rc, changed = 0;
 
 	if (argc < 2)
 		usage_error("%s", "suppress: add, remove, check or list");
@@ -617,72 +627,36 @@ cmd_suppress(int argc, char **argv)
 		address = argv[2];
 		if (!message_address_valid(address))
 			usage_error("suppress %s: \"%s\" is not an e-mail address", action, address);
-		crypto_address_hash(address, hash);
 	} else {
 		usage_error("suppress: unknown action \"%s\"", action);
 	}
-	db = open_db_sqlite(&cfg);
+	db = open_db(&cfg);
 	if (strcmp(action, "list") == 0) {
-		st = db_prepare(db, "SELECT address_hash, reason, created_at FROM suppressions "
-		    "ORDER BY created_at");
-		while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
-			char when[32];
-			event_format_time((time_t)sqlite3_column_int64(st, 2), when, sizeof when);
-			printf("%s  %-12s %s\n", when, text_col(st, 1), text_col(st, 0));
-		}
+		rc = store_suppress_each(db, print_suppression, NULL);
 	} else if (strcmp(action, "check") == 0) {
-		st = db_prepare(db, "SELECT reason, created_at FROM suppressions WHERE "
-		    "address_hash = ?");
-		if (st != NULL) {
-			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				char when[32];
-				event_format_time((time_t)sqlite3_column_int64(st, 1), when, sizeof when);
-				printf("suppressed (%s, since %s)\n", text_col(st, 0), when);
-			} else {
-				printf("not suppressed\n");
-				rc = 1;
-			}
+		rc = store_suppress_find(db, address, &entry);
+		if (rc == STORE_OK) {
+			char when[32];
+
+			event_format_time((time_t)entry.created_at, when, sizeof when);
+			printf("suppressed (%s, since %s)\n", entry.reason, when);
+		} else if (rc == STORE_NOTFOUND) {
+			printf("not suppressed\n");
 		}
-	} else if (db_begin(db) == SQLITE_OK) {
-		st = db_prepare(db, strcmp(action, "add") == 0 ?
-		    "INSERT INTO suppressions (address_hash, reason, created_at) "
-		    "VALUES (?1, 'admin', ?2) ON CONFLICT DO NOTHING" :
-		    "DELETE FROM suppressions WHERE address_hash = ?1");
-		if (st != NULL) {
-			sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-			if (strcmp(action, "add") == 0)
-				sqlite3_bind_int64(st, 2, (long long)time(NULL));
-			if (sqlite3_step(st) == SQLITE_DONE) {
-				printf("%s\n", sqlite3_changes(db) == 0 ? "unchanged" :
-				    strcmp(action, "add") == 0 ? "suppressed" : "removed");
-				sqlite3_finalize(st);
-				st = NULL;
-				if (strcmp(action, "add") == 0) {
-					/* surveys still waiting are not sent any more */
-					st = db_prepare(db, "UPDATE surveys SET state = 'cancelled', "
-					    "reason = 'suppressed' WHERE state = 'scheduled' AND "
-					    "queued = 0 AND lower(requester_email) = lower(?)");
-					if (st != NULL) {
-						sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
-						sqlite3_step(st);
-					}
-				}
-			}
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-		if (db_commit(db) != SQLITE_OK)
-			rc = EXIT_RUNTIME;
+	} else if (strcmp(action, "add") == 0) {
+		/* surveys still waiting are not sent any more */
+		if ((rc = store_suppress(db, address, SUPPRESS_ADMIN, (long long)time(NULL),
+		    &changed, NULL)) == STORE_OK)
+			printf("%s\n", changed ? "suppressed" : "unchanged");
 	} else {
-		rc = EXIT_RUNTIME;
+		if ((rc = store_suppress_remove(db, address, &changed)) == STORE_OK)
+			printf("%s\n", changed ? "removed" : "unchanged");
 	}
-	if (st == NULL && rc == EXIT_RUNTIME)
-		fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	db_close(db);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		fprintf(stderr, "npsctl: %s\n", store_errmsg(db));
+	store_close(db);
 	config_free(&cfg);
-	return rc;
+	return rc == STORE_OK ? 0 : rc == STORE_NOTFOUND ? 1 : EXIT_RUNTIME;
 }
 
 static int

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 
 #include "db.h"
-#include "event.h"
 #include "npsctl.h"
 #include "store_sqlite.h"
 
