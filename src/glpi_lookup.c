@@ -12,15 +12,19 @@
 
 #include "config.h"
 #include "crypto.h"
-#include "db.h"
 #include "glpi_api.h"
 #include "glpi_lookup.h"
 #include "log.h"
+#include "store_survey.h"
 #include "survey_address.h"
 
 #define LOOKUP_BACKOFF_CAP	3600	/* seconds between tries, at most */
 #define LOOKUP_IDLE_MAX		60	/* seconds asleep without a wake-up */
 #define LOOKUP_BUSY_PAUSE	1	/* seconds after the database was busy */
+/* API calls one look-up makes at most (session, ticket users, user, its
+ * details, end of session), each within api_timeout */
+#define LOOKUP_CALLS_MAX	6
+#define LOOKUP_LEASE_EXTRA	60	/* seconds */
 
 static pthread_mutex_t lookup_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t lookup_cond = PTHREAD_COND_INITIALIZER;
@@ -30,7 +34,7 @@ static int lookup_running, lookup_woken;
 static const struct config *lookup_cfg;
 static struct policy lookup_policy;
 static void (*lookup_on_scheduled)(void);
-static sqlite3 *lookup_db;
+static struct store *lookup_db;
 
 void
 glpi_lookup_wake(void)
@@ -75,22 +79,22 @@ backoff(const struct glpi_api_config *g, int failed)
 
 /* Writes a look-up's end in one transaction; the database's answer. */
 static int
-record(const struct address_wait *w, enum glpi_outcome out, const struct address_found *found,
+record(const struct store_address_wait *w, enum glpi_outcome out, const struct address_found *found,
     const char *detail, const struct glpi_api_config *g, time_t now, int *scheduled)
 {
 	struct intake_result res;
 	char last[300];
 	int rc, failed = w->attempts + 1;
 
-	if ((rc = db_begin(lookup_db)) != SQLITE_OK)
+	if ((rc = store_begin(lookup_db)) != STORE_OK)
 		return rc;
 	if (out == GLPI_FOUND) {
 		rc = survey_address_found(lookup_db, &lookup_policy, w->id, found, now, &res);
-		if (rc == SQLITE_OK && res.outcome == INTAKE_SCHEDULED) {
+		if (rc == STORE_OK && res.outcome == INTAKE_SCHEDULED) {
 			*scheduled = 1;
 			log_info("glpi: ticket %s: requester's address found; survey %s scheduled",
 			    w->ticket_id, res.survey_id);
-		} else if (rc == SQLITE_OK)
+		} else if (rc == STORE_OK)
 			log_info("glpi: ticket %s: requester's address found; not surveyed (%s)",
 			    w->ticket_id, res.reason != NULL ? res.reason : "?");
 	} else if (out == GLPI_NO_ADDRESS || failed >= g->lookup_attempts) {
@@ -99,33 +103,33 @@ record(const struct address_wait *w, enum glpi_outcome out, const struct address
 		else
 			snprintf(last, sizeof last, "%s", detail);
 		rc = survey_address_missing(lookup_db, w->id, last);
-		if (rc == SQLITE_OK)
+		if (rc == STORE_OK)
 			log_warnx("glpi: ticket %s: not surveyed (no_address): %s", w->ticket_id,
 			    last);
 	} else {
 		long long wait = backoff(g, failed);
 
 		rc = survey_address_retry(lookup_db, w->id, now + (time_t)wait, detail);
-		if (rc == SQLITE_OK)
+		if (rc == STORE_OK)
 			log_warnx("glpi: ticket %s: %s; try %d of %d failed, next in %llds",
 			    w->ticket_id, detail, failed, g->lookup_attempts, wait);
 	}
-	if (rc == SQLITE_NOTFOUND) {	/* a reopen cancelled it meanwhile */
+	if (rc == STORE_NOTFOUND) {	/* a reopen cancelled it meanwhile */
 		log_info("glpi: ticket %s: reopened while its address was looked up",
 		    w->ticket_id);
-		rc = SQLITE_OK;
+		rc = STORE_OK;
 	}
-	if (rc == SQLITE_OK)
-		rc = db_commit(lookup_db);
+	if (rc == STORE_OK)
+		rc = store_commit(lookup_db);
 	else
-		db_rollback(lookup_db);
+		store_rollback(lookup_db);
 	return rc;
 }
 
 /* One waiting close: its source's settings as they are now, the API's
  * answer, the end recorded. */
 static int
-lookup_one(struct glpi_client *client, const struct address_wait *w, int *scheduled)
+lookup_one(struct glpi_client *client, const struct store_address_wait *w, int *scheduled)
 {
 	const struct source_config *configured;
 	struct glpi_api_config g;
@@ -150,8 +154,8 @@ lookup_one(struct glpi_client *client, const struct address_wait *w, int *schedu
 		out = glpi_api_lookup(client, &g, w->ticket_id, &found, detail, sizeof detail,
 		    &lookup_stopping);
 	}
-	if (out == GLPI_STOPPED)
-		rc = SQLITE_OK;	/* not a failed try: the next start asks again */
+	if (out == GLPI_STOPPED)	/* not a failed try: the next start asks again */
+		rc = store_address_release(lookup_db, w->id, (long long)time(NULL));
 	else
 		rc = record(w, out, &found, detail, &g, time(NULL), scheduled);
 	crypto_wipe(&g, sizeof g);
@@ -159,25 +163,42 @@ lookup_one(struct glpi_client *client, const struct address_wait *w, int *schedu
 	return rc;
 }
 
+/* How long a claimed close is held (several npsd on one PostgreSQL): the
+ * longest one look-up can take with the API timeout as configured now. */
+static long long
+lookup_lease(void)
+{
+	const struct source_config *glpi;
+	long long timeout = 0;
+
+	pthread_rwlock_rdlock(&config_reload_lock);
+	glpi = config_source(lookup_cfg, "glpi");
+	if (glpi != NULL)
+		timeout = glpi->glpi.api_timeout;
+	pthread_rwlock_unlock(&config_reload_lock);
+	return LOOKUP_CALLS_MAX * timeout + LOOKUP_LEASE_EXTRA;
+}
+
 static void *
 lookup_main(void *arg)
 {
 	struct glpi_client *client = arg;
-	struct address_wait w;
+	struct store_address_wait w;
 	long long next_at;
 	int rc, scheduled;
 
 	while (!lookup_stopping) {
 		scheduled = 0;
-		rc = survey_address_due(lookup_db, time(NULL), &w, &next_at);
-		if (rc == SQLITE_DONE) {
+		rc = store_address_claim(lookup_db, (long long)time(NULL), lookup_lease(), &w,
+		    &next_at);
+		if (rc == STORE_DONE) {
 			sleep_until(next_at);
 			continue;
 		}
-		if (rc == SQLITE_ROW)
+		if (rc == STORE_ROW)
 			rc = lookup_one(client, &w, &scheduled);
-		if (rc != SQLITE_OK && rc != SQLITE_ROW) {
-			log_warnx("glpi: address look-up: %s", sqlite3_errstr(rc));
+		if (rc != STORE_OK && rc != STORE_ROW) {
+			log_warnx("glpi: address look-up: %s", store_errmsg(lookup_db));
 			sleep_until((long long)time(NULL) + LOOKUP_BUSY_PAUSE);
 		}
 		if (scheduled && lookup_on_scheduled != NULL)
@@ -194,12 +215,13 @@ glpi_lookup_start(const struct config *cfg, const struct policy *pol,
 	struct glpi_client *client;
 	char err[256];
 
-	if ((lookup_db = db_open(config_store_target(cfg), cfg->synchronous, 0, err, sizeof err)) == NULL) {
+	if ((lookup_db = store_open(config_store_target(cfg), cfg->synchronous, 0, err,
+	    sizeof err)) == NULL) {
 		log_warnx("glpi: address look-up: %s", err);
 		return -1;
 	}
 	if ((client = glpi_client_new()) == NULL) {
-		db_close(lookup_db);
+		store_close(lookup_db);
 		return -1;
 	}
 	lookup_cfg = cfg;
@@ -208,7 +230,7 @@ glpi_lookup_start(const struct config *cfg, const struct policy *pol,
 	lookup_stopping = 0;
 	if (pthread_create(&lookup_thread, NULL, lookup_main, client) != 0) {
 		glpi_client_free(client);
-		db_close(lookup_db);
+		store_close(lookup_db);
 		return -1;
 	}
 	lookup_running = 1;
@@ -225,7 +247,7 @@ glpi_lookup_stop(void)
 	pthread_cond_signal(&lookup_cond);
 	pthread_mutex_unlock(&lookup_lock);
 	pthread_join(lookup_thread, NULL);
-	db_close(lookup_db);
+	store_close(lookup_db);
 	lookup_db = NULL;
 	lookup_running = 0;
 }

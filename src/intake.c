@@ -8,9 +8,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "db.h"
 #include "intake.h"
 #include "log.h"
+#include "store_survey.h"
 
 #define INTAKE_MAX_GROUP 256
 
@@ -19,7 +19,7 @@ static pthread_cond_t intake_queued = PTHREAD_COND_INITIALIZER;
 static struct intake_job *queue_head, *queue_tail;
 static int intake_stopping, intake_running;
 static pthread_t intake_thread;
-static sqlite3 *intake_db;
+static struct store *intake_db;
 static struct policy intake_policy;
 static void (*intake_on_scheduled)(void);
 
@@ -29,26 +29,28 @@ apply_group(struct intake_job *group)
 	struct intake_job *j;
 	int rc, scheduled = 0;
 
-	rc = db_begin(intake_db);
-	for (j = group; j != NULL && rc == SQLITE_OK; j = j->next) {
-		if ((j->rc = sqlite3_exec(intake_db, "SAVEPOINT job", NULL, NULL, NULL)) != SQLITE_OK)
+	rc = store_begin(intake_db);
+	for (j = group; j != NULL && rc == STORE_OK; j = j->next) {
+		if ((rc = j->rc = store_intake_event_begin(intake_db)) != STORE_OK)
 			break;
 		j->rc = survey_intake(intake_db, &intake_policy, j->source, j->delivery_id,
 		    j->event, j->now, &j->result);
-		if (j->rc != SQLITE_OK) {
-			log_warnx("intake: %s", sqlite3_errstr(j->rc));
-			sqlite3_exec(intake_db, "ROLLBACK TO job", NULL, NULL, NULL);
+		if (j->rc != STORE_OK) {
+			log_warnx("intake: %s", store_errmsg(intake_db));
+			/* the transaction cannot go on when the undo fails */
+			rc = store_intake_event_undo(intake_db);
+		} else {
+			rc = store_intake_event_end(intake_db);
 		}
-		sqlite3_exec(intake_db, "RELEASE job", NULL, NULL, NULL);
-		if (j->rc == SQLITE_OK && j->result.outcome == INTAKE_SCHEDULED)
+		if (j->rc == STORE_OK && j->result.outcome == INTAKE_SCHEDULED)
 			scheduled = 1;
 	}
-	if (rc == SQLITE_OK)
-		rc = db_commit(intake_db);
+	if (rc == STORE_OK)
+		rc = store_commit(intake_db);
 	else
-		db_rollback(intake_db);
-	if (rc != SQLITE_OK) {
-		log_warnx("intake: commit failed: %s", sqlite3_errstr(rc));
+		store_rollback(intake_db);
+	if (rc != STORE_OK) {
+		log_warnx("intake: commit failed: %s", store_errmsg(intake_db));
 		for (j = group; j != NULL; j = j->next)
 			j->rc = rc;
 		scheduled = 0;
@@ -94,12 +96,12 @@ intake_main(void *arg)
 }
 
 int
-intake_start(const char *db_path, int synchronous, const struct policy *pol,
+intake_start(const char *target, int synchronous, const struct policy *pol,
     void (*on_scheduled)(void))
 {
 	char err[256];
 
-	if ((intake_db = db_open(db_path, synchronous, 0, err, sizeof err)) == NULL) {
+	if ((intake_db = store_open(target, synchronous, 0, err, sizeof err)) == NULL) {
 		log_warnx("intake: %s", err);
 		return -1;
 	}
@@ -109,7 +111,7 @@ intake_start(const char *db_path, int synchronous, const struct policy *pol,
 	intake_running = 1;
 	if (pthread_create(&intake_thread, NULL, intake_main, NULL) != 0) {
 		intake_running = 0;
-		db_close(intake_db);
+		store_close(intake_db);
 		return -1;
 	}
 	return 0;
@@ -119,7 +121,7 @@ int
 intake_enqueue(struct intake_job *job)
 {
 	job->next = NULL;
-	job->rc = SQLITE_ERROR;
+	job->rc = STORE_ERROR;
 	pthread_mutex_lock(&intake_lock);
 	if (intake_stopping || !intake_running) {
 		pthread_mutex_unlock(&intake_lock);
@@ -145,7 +147,7 @@ intake_stop(void)
 	pthread_cond_signal(&intake_queued);
 	pthread_mutex_unlock(&intake_lock);
 	pthread_join(intake_thread, NULL);
-	db_close(intake_db);
+	store_close(intake_db);
 	intake_db = NULL;
 	intake_running = 0;
 }

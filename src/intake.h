@@ -14,16 +14,17 @@ struct intake_job {
 	const struct event	*event;
 	time_t			 now;
 	struct intake_result	 result;
-	int			 rc;		/* SQLITE_OK once committed */
+	int			 rc;		/* STORE_OK once committed */
 	/* called from the writer thread after the commit (or failure) */
 	void			(*on_done)(struct intake_job *);
 	void			*arg;
 	struct intake_job	*next;
 };
 
-/* on_scheduled is called (from the writer thread) after a commit that
+/* Opens the writer's own connection to target (config_store_target).
+ * on_scheduled is called (from the writer thread) after a commit that
  * scheduled at least one survey. */
-int	intake_start(const char *db_path, int synchronous, const struct policy *,
+int	intake_start(const char *target, int synchronous, const struct policy *,
     void (*on_scheduled)(void));
 /* Queues the job; its on_done runs once its transaction committed or
  * failed. -1 when the writer is stopping (nothing was queued). */

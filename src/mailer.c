@@ -25,7 +25,9 @@
 #include "db.h"
 #include "delivery.h"
 #include "limits.h"
+#include "fatigue.h"
 #include "log.h"
+#include "store_survey.h"
 #include "maildir.h"
 #include "retention.h"
 #include "mailer.h"
@@ -125,17 +127,22 @@ queue_survey(long long id, int reminder, time_t now)
 	s.reminder = reminder;
 	/* Two closes inside one delay both passed intake; the later one
 	 * yields to the fatigue limits now that the first was mailed. */
-	if (!reminder && mcfg->cooldown > 0 && survey_count_recent(mdb, s.requester_email,
-	    (long long)now - mcfg->cooldown, 0, id) > 0) {
-		sqlite3_finalize(row);
-		return update_one("UPDATE surveys SET state = 'cancelled', reason = 'cooldown' "
-		    "WHERE id = ?", id);
-	}
-	if (!reminder && mcfg->max_per_30d > 0 && survey_count_recent(mdb, s.requester_email,
-	    (long long)now - 30LL * 86400, 0, id) >= mcfg->max_per_30d) {
-		sqlite3_finalize(row);
-		return update_one("UPDATE surveys SET state = 'cancelled', reason = 'capped' "
-		    "WHERE id = ?", id);
+	if (!reminder) {
+		struct fatigue_policy fat = { mcfg->cooldown, mcfg->max_per_30d };
+		struct fatigue_windows w = fatigue_windows_at(&fat, (long long)now);
+		struct fatigue_counts counts;
+		const char *why = NULL;
+
+		if (fatigue_limited(&fat) && store_survey_fatigue_counts(db_store(mdb),
+		    s.requester_email, &w, 0, id, &counts) == STORE_OK)
+			fatigue_decide(&fat, &counts, &why);
+		if (why != NULL) {
+			sqlite3_finalize(row);
+			return update_one(strcmp(why, "cooldown") == 0 ?
+			    "UPDATE surveys SET state = 'cancelled', reason = 'cooldown' WHERE id = ?" :
+			    "UPDATE surveys SET state = 'cancelled', reason = 'capped' WHERE id = ?",
+			    id);
+		}
 	}
 	if (crypto_token_new(token) == -1) {
 		sqlite3_finalize(row);
