@@ -9,18 +9,9 @@
 #include <string.h>
 
 #include "crypto.h"
-#include "db.h"
 #include "log.h"
 #include "page.h"
 #include "ratelimit.h"
-
-static void
-copy_col(sqlite3_stmt *st, int i, char *out, size_t outlen)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	snprintf(out, outlen, "%s", s ? (const char *)s : "");
-}
 
 int
 page_throttled(struct request *req, enum MHD_Result *ret)
@@ -56,11 +47,10 @@ page_attempt_failed(struct request *req, enum MHD_Result *ret)
 }
 
 enum page_lookup
-page_find(const char *token, time_t now, struct page_survey *p)
+page_find(const char *token, time_t now, struct store_answer_survey *p)
 {
 	char hash[CRYPTO_SHA256_HEX];
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
+	struct store *db = store_thread();
 	int rc;
 
 	memset(p, 0, sizeof *p);
@@ -70,33 +60,12 @@ page_find(const char *token, time_t now, struct page_survey *p)
 	if (db == NULL)
 		return PAGE_ERROR;
 	crypto_sha256_hex(token, strlen(token), hash);
-	st = db_prepare(db, "SELECT s.id, s.state, s.language, s.ticket_id, s.subject, "
-	    "s.agent_name, s.requester_email, coalesce(s.expires_at, 0), "
-	    "coalesce(a.score, -1), coalesce(a.comment, '') FROM tokens t "
-	    "JOIN surveys s ON s.id = t.survey "
-	    "LEFT JOIN answers a ON a.survey = s.id WHERE t.hash = ?");
-	if (st == NULL)
-		return PAGE_ERROR;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? PAGE_UNKNOWN : PAGE_ERROR;
-	}
-	p->id = sqlite3_column_int64(st, 0);
-	copy_col(st, 1, p->state, sizeof p->state);
-	copy_col(st, 2, p->language, sizeof p->language);
-	copy_col(st, 3, p->ticket_id, sizeof p->ticket_id);
-	copy_col(st, 4, p->subject, sizeof p->subject);
-	copy_col(st, 5, p->agent_name, sizeof p->agent_name);
-	copy_col(st, 6, p->requester_email, sizeof p->requester_email);
-	p->expires_at = sqlite3_column_int64(st, 7);
-	p->score = sqlite3_column_int(st, 8);
-	copy_col(st, 9, p->comment, sizeof p->comment);
-	sqlite3_finalize(st);
-	if (strcmp(p->state, "cancelled") == 0 || strcmp(p->state, "failed") == 0)
+	rc = store_answer_survey_find(db, hash, p);
+	if (rc != STORE_OK)
+		return rc == STORE_NOTFOUND ? PAGE_UNKNOWN : PAGE_ERROR;
+	if (p->state == SURVEY_CANCELLED || p->state == SURVEY_FAILED)
 		return PAGE_WITHDRAWN;
-	if (strcmp(p->state, "expired") == 0 || (p->expires_at > 0 && p->expires_at <= now))
+	if (p->state == SURVEY_EXPIRED || (p->expires_at > 0 && p->expires_at <= now))
 		return PAGE_EXPIRED;
 	return PAGE_FOUND;
 }

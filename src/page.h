@@ -6,20 +6,8 @@
 #include <time.h>
 
 #include "http.h"
+#include "store_answer.h"
 #include "template.h"
-
-struct page_survey {
-	long long	 id;
-	char		 state[16];
-	char		 language[8];
-	char		 ticket_id[NPSD_MAX_ID + 1];
-	char		 subject[NPSD_MAX_FIELD + 1];
-	char		 agent_name[NPSD_MAX_FIELD + 1];
-	char		 requester_email[NPSD_MAX_EMAIL + 1];
-	long long	 expires_at;	/* 0 while not yet sent */
-	int		 score;		/* -1 when unanswered */
-	char		 comment[NPSD_MAX_COMMENT + 1];
-};
 
 /* PAGE_WITHDRAWN: a real token whose survey was cancelled or failed; it
  * answers as an unknown one does, but is no guess. */
@@ -40,8 +28,8 @@ void	page_attempt_note(struct request *);
  * client is over the limit; else 0, the attempt counted, for the caller
  * to give the failure's own answer. */
 int	page_attempt_failed(struct request *, enum MHD_Result *ret);
-/* Looks the token up by its hash. */
-enum page_lookup page_find(const char *token, time_t now, struct page_survey *);
+/* Looks the token up by its hash: the survey it leads to, if any. */
+enum page_lookup page_find(const char *token, time_t now, struct store_answer_survey *);
 /* Renders a page template in lang and answers with it. */
 enum MHD_Result page_render(struct request *, unsigned status, const char *lang,
     enum template_id, const struct template_var *, size_t nvars);

@@ -9,12 +9,13 @@
 #include <time.h>
 
 #include "config.h"
-#include "db.h"
 #include "log.h"
 #include "mailer.h"
 #include "message.h"
 #include "botcheck.h"
 #include "page.h"
+#include "store_answer.h"
+#include "survey_state.h"
 
 /* Splits "TOKEN", "TOKEN/thanks" (thanks = 1) or "TOKEN/h" (the mail's
  * honeypot link, thanks = 2); -1 for anything else. */
@@ -56,27 +57,16 @@ parse_score(const char *s)
 static void
 log_view(long long survey, int score, const char *kind)
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
+	struct store *db = store_thread();
 
-	if (db == NULL || db_begin(db) != SQLITE_OK)
+	if (db == NULL)
 		return;
-	st = db_prepare(db, "INSERT INTO page_views (survey, at_ms, score, kind) VALUES (?, ?, ?, ?)");
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, survey);
-		sqlite3_bind_int64(st, 2, botcheck_now_ms());
-		if (score >= 0)
-			sqlite3_bind_int(st, 3, score);
-		sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	if (db_commit(db) != SQLITE_OK)
-		log_warnx("page view not logged: %s", sqlite3_errmsg(db));
+	if (store_page_view_add(db, survey, botcheck_now_ms(), score, kind) != STORE_OK)
+		log_warnx("page view not logged: %s", store_errmsg(db));
 }
 
 static enum MHD_Result
-render_form(struct request *req, const struct page_survey *p, int score, unsigned status,
+render_form(struct request *req, const struct store_answer_survey *p, int score, unsigned status,
     const char *comment, int comment_error)
 {
 	char form_action[64], checked[11][12], stamp[BOTCHECK_STAMP_LEN];
@@ -94,8 +84,8 @@ render_form(struct request *req, const struct page_survey *p, int score, unsigne
 	vars[n++] = (struct template_var){ "comment", comment ? comment : p->comment };
 	vars[n++] = (struct template_var){ "comment_error", comment_error ? "shown" : "" };
 	/* the follow-up question for the pre-selected score's band */
-	vars[n++] = (struct template_var){ "band", score < 0 ? "none" : score <= 6 ? "detractor" :
-	    score <= 8 ? "passive" : "promoter" };
+	vars[n++] = (struct template_var){ "band", score < 0 ? "none" :
+	    nps_band_name(nps_band(score)) };
 	for (int i = 0; i <= 10; i++) {
 		static const char *const names[] = { "checked_0", "checked_1", "checked_2",
 		    "checked_3", "checked_4", "checked_5", "checked_6", "checked_7", "checked_8",
@@ -109,7 +99,7 @@ render_form(struct request *req, const struct page_survey *p, int score, unsigne
 enum MHD_Result
 page_survey_get(struct request *req)
 {
-	struct page_survey p;
+	struct store_answer_survey p;
 	enum page_lookup r;
 	char token[32];
 	const char *score_arg;
@@ -195,82 +185,29 @@ utf8_chars(const char *s)
 	return n;
 }
 
-/* Stores the answer as a new version and as the current answer; a
- * detractor's (unflagged) answer opens a follow-up when alert is set. */
+/* Records the answer; a detractor's (unflagged) answer opens a follow-up
+ * when alert is set. One transaction. */
 static int
-store_answer(long long survey, int score, const char *comment, time_t now, long long render_ms,
-    const char *rule, int alert)
+answer_store(struct store *db, const struct store_answer *a, int alert)
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (db == NULL)
-		return SQLITE_CANTOPEN;
-	if ((rc = db_begin(db)) != SQLITE_OK)
+	if ((rc = store_begin(db)) != STORE_OK)
 		return rc;
-	/* the version is the record; answers holds the latest one */
-	st = db_prepare(db, "INSERT INTO answer_versions (survey, score, comment, at, render_ms, "
-	    "flagged, flag_rule) VALUES (?, ?, ?, ?, ?, ?, ?)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, survey);
-	sqlite3_bind_int(st, 2, score);
-	if (*comment != '\0')
-		sqlite3_bind_text(st, 3, comment, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	if (render_ms >= 0)
-		sqlite3_bind_int64(st, 5, render_ms);
-	sqlite3_bind_int(st, 6, rule != NULL);
-	if (rule != NULL)
-		sqlite3_bind_text(st, 7, rule, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	st = db_prepare(db, "INSERT INTO answers (survey, score, comment, answered_at, updated_at, "
-	    "flagged, flag_rule, agent_id, team_id, category, self_score) SELECT v.survey, "
-	    "v.score, v.comment, v.at, v.at, v.flagged, v.flag_rule, s.agent_id, s.team_id, "
-	    "s.category, s.self_score FROM answer_versions v JOIN surveys s ON s.id = v.survey "
-	    "WHERE v.id = ? ON CONFLICT (survey) DO UPDATE SET "
-	    "score = excluded.score, comment = excluded.comment, updated_at = excluded.updated_at, "
-	    "flagged = excluded.flagged, flag_rule = excluded.flag_rule");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	if (alert && score <= 6 && rule == NULL) {
-		st = db_prepare(db, "INSERT OR IGNORE INTO followups (survey, created_at) "
-		    "VALUES (?, ?)");
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, survey);
-		sqlite3_bind_int64(st, 2, now);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto fail;
-		sqlite3_finalize(st);
+	rc = store_answer_record(db, a);
+	if (rc == STORE_OK && alert)
+		rc = store_answer_followup_open(db, a->survey, a->at);
+	if (rc != STORE_OK) {
+		store_rollback(db);
+		return rc;
 	}
-	st = db_prepare(db, "UPDATE surveys SET state = 'answered' WHERE id = ? AND "
-	    "state IN ('scheduled', 'sent')");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, survey);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	return db_commit(db);
-fail:
-	rc = sqlite3_errcode(db);
-	sqlite3_finalize(st);
-	db_rollback(db);
-	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+	return store_commit(db);
 }
 
 enum MHD_Result
 page_survey_post(struct request *req)
 {
-	struct page_survey p;
+	struct store_answer_survey p;
 	enum page_lookup r;
 	char token[32], location[96];
 	const char *comment;
@@ -278,6 +215,7 @@ page_survey_post(struct request *req)
 	int thanks, score, rc;
 	long long render_ms;
 	const char *rule;
+	struct store *db;
 
 	if (split_arg(req->arg, token, &thanks) == -1 || thanks)
 		return page_lookup_failed(req, PAGE_UNKNOWN, NULL);
@@ -303,14 +241,17 @@ page_survey_post(struct request *req)
 	}
 	render_ms = req->form.stamp_too_long ? -1 : botcheck_render_time(p.id, req->form.stamp);
 	rule = botcheck_rule(render_ms, botcheck_now_ms());
-	if (rule == NULL && db_thread() != NULL)
-		rule = botcheck_burst_rule(store_thread(), p.id, render_ms);
-	rc = store_answer(p.id, score, comment, now, render_ms, rule, req->cfg->alert_detractors);
-	if (rc != SQLITE_OK) {
-		log_warnx("answer not stored: %s", sqlite3_errstr(rc));
+	if ((db = store_thread()) == NULL)
+		return page_lookup_failed(req, PAGE_ERROR, p.language);
+	if (rule == NULL)
+		rule = botcheck_burst_rule(db, p.id, render_ms);
+	rc = answer_store(db, &(struct store_answer){ p.id, score, comment, (long long)now,
+	    render_ms, rule }, req->cfg->alert_detractors);
+	if (rc != STORE_OK) {
+		log_warnx("answer not stored: %s", store_errmsg(db));
 		return page_lookup_failed(req, PAGE_ERROR, p.language);
 	}
-	if (req->cfg->alert_detractors && score <= 6 && rule == NULL)
+	if (req->cfg->alert_detractors && nps_is_detractor(score) && rule == NULL)
 		mailer_wake();	/* the team lead hears at once */
 	snprintf(location, sizeof location, "/s/%s/thanks", token);
 	return http_redirect(req, location);

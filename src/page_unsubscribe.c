@@ -14,7 +14,7 @@
 enum MHD_Result
 page_unsubscribe_get(struct request *req)
 {
-	struct page_survey p;
+	struct store_answer_survey p;
 	enum page_lookup r = page_find(req->arg, time(NULL), &p);
 	char form_action[64];
 
@@ -32,7 +32,7 @@ page_unsubscribe_get(struct request *req)
 enum MHD_Result
 page_unsubscribe_post(struct request *req)
 {
-	struct page_survey p;
+	struct store_answer_survey p;
 	struct store *db;
 	enum page_lookup r;
 
