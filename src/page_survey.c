@@ -15,6 +15,7 @@
 #include "botcheck.h"
 #include "page.h"
 #include "store_answer.h"
+#include "store_followup.h"
 #include "survey_state.h"
 
 /* Splits "TOKEN", "TOKEN/thanks" (thanks = 1) or "TOKEN/h" (the mail's
@@ -196,7 +197,7 @@ answer_store(struct store *db, const struct store_answer *a, int alert)
 		return rc;
 	rc = store_answer_record(db, a);
 	if (rc == STORE_OK && alert)
-		rc = store_answer_followup_open(db, a->survey, a->at);
+		rc = store_followup_open(db, a->survey, a->at);
 	if (rc != STORE_OK) {
 		store_rollback(db);
 		return rc;

@@ -144,22 +144,3 @@ store_page_view_add(struct store *db, long long survey, long long at_ms, int sco
 	}
 	return store_commit(db);
 }
-
-int
-store_answer_followup_open(struct store *db, long long survey, long long now)
-{
-	struct store_stmt *st;
-	int rc;
-
-	/* a detractor's answer, not flagged as automated; once per survey */
-	if ((st = sql_cached(db, "INSERT INTO followups (survey, created_at) SELECT survey, ? "
-	    "FROM answers WHERE survey = ? AND score <= ? AND flagged = 0 "
-	    "ON CONFLICT (survey) DO NOTHING")) == NULL)
-		return STORE_ERROR;
-	sql_bind_int64(st, 1, now);
-	sql_bind_int64(st, 2, survey);
-	sql_bind_int64(st, 3, NPS_DETRACTOR_MAX);
-	rc = sql_step(st);
-	sql_done(st);
-	return rc == STORE_DONE ? STORE_OK : rc;
-}

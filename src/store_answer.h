@@ -41,11 +41,6 @@ struct store_answer {
  * and the survey answered. Inside the caller's transaction. */
 int	store_answer_record(struct store *, const struct store_answer *);
 
-/* Opens a follow-up for the survey's answer when it is a detractor's and
- * not flagged as automated; nothing when one is there. Inside the
- * caller's transaction. */
-int	store_answer_followup_open(struct store *, long long survey, long long now);
-
 /* Logs a view of a survey's page ("page", "head" or "honeypot") with its
  * score (-1: none), in a transaction of its own. */
 int	store_page_view_add(struct store *, long long survey, long long at_ms, int score,
