@@ -697,7 +697,7 @@ mailer_main(void *arg)
 		busy = queue_due_surveys(now) > 0;
 		expire_surveys(now);
 		if (now - last_sweep >= NPSD_RETENTION_INTERVAL) {	/* at start, then hourly */
-			long long n = retention_sweep(mdb, mcfg->personal_data,
+			long long n = retention_sweep(db_store(mdb), mcfg->personal_data,
 			    mcfg->staff_data, now);
 
 			if (n > 0)

@@ -3,8 +3,9 @@
 #ifndef NPSD_RETENTION_H
 #define NPSD_RETENTION_H
 
-#include <sqlite3.h>
 #include <time.h>
+
+#include "store.h"
 
 /* In one transaction: requesters' addresses and names of surveys closed
  * more than keep seconds ago (once no mail for them can follow), comments
@@ -13,6 +14,6 @@
  * agent not seen in a close for staff_keep seconds (everywhere they are
  * kept; their sessions end unless the address is an admin's or a team
  * manager's; scores stay under the id). Returns the rows changed, or -1. */
-long long retention_sweep(sqlite3 *, long long keep, long long staff_keep, time_t now);
+long long retention_sweep(struct store *, long long keep, long long staff_keep, time_t now);
 
 #endif
