@@ -228,7 +228,7 @@ api_nps(struct request *req)
 		access_principal_free(&p);
 		return forbidden(req, why);
 	}
-	rc = report_run(db_thread(), &q, &r);
+	rc = report_run(store_thread(), &q, &r);
 	if (rc != 0) {
 		access_principal_free(&p);
 		if (rc == -2)
@@ -313,7 +313,7 @@ api_responses(struct request *req)
 	}
 	list.rows = json_array();
 	list.with_requester = access_sees_requesters(&p);
-	n = responses_each(db_thread(), &q, &page, add_row, &list);
+	n = responses_each(store_thread(), &q, &page, add_row, &list);
 	access_principal_free(&p);
 	if (n < 0) {
 		json_decref(list.rows);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dash_html.h"
+#include "survey_state.h"
 #include "template.h"
 
 #define C_PROMOTER	"#0072B2"	/* blue */
@@ -218,7 +219,8 @@ dash_distribution(struct buf *b, enum dash_lang l, const struct report_group *g)
 	buf_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#777\"/>", left,
 	    left + 11 * (bw + 8), top + ph, top + ph);
 	for (int s = 0; s <= 10; s++) {
-		const char *c = s >= 9 ? C_PROMOTER : s >= 7 ? C_PASSIVE : C_DETRACTOR;
+		const char *c = nps_band(s) == NPS_PROMOTER ? C_PROMOTER :
+		    nps_band(s) == NPS_PASSIVE ? C_PASSIVE : C_DETRACTOR;
 		double bh = (double)g->distribution[s] / (double)max * (ph - 14);
 		int x = left + s * (bw + 8);
 

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "db.h"
 #include "event.h"
 #include "npsctl.h"
 #include "responses.h"
@@ -117,7 +116,7 @@ cmd_answers(int argc, char **argv)
 	struct responses_page page = { .comments_only = 0, .limit = 500 };
 	struct answers_out out = { "table", 0, 0, NULL };
 	struct config cfg;
-	sqlite3 *db;
+	struct store *db;
 	int ch;
 
 	if (argc >= 2 && strcmp(argv[1], "unflag") == 0)
@@ -135,7 +134,7 @@ cmd_answers(int argc, char **argv)
 	if (optind != argc)
 		usage_error("answers: unexpected argument \"%s\"", argv[optind]);
 	period_finish(&q, &po);
-	db = open_db_sqlite(&cfg);
+	db = open_db(&cfg);
 	if (strcmp(out.format, "json") == 0)
 		out.list = json_array();
 	else if (strcmp(out.format, "csv") == 0)
@@ -145,9 +144,9 @@ cmd_answers(int argc, char **argv)
 		printf("%-20s  %-22s %-14s %-12s %-12s %5s  %-9s %s\n", "answered", "survey",
 		    "ticket", "agent", "team", "score", "flag", "comment");
 	if (responses_each_all(db, &q, &page, print_answer, &out) < 0) {
-		fprintf(stderr, "npsctl: answers: %s\n", sqlite3_errmsg(db));
+		fprintf(stderr, "npsctl: answers: %s\n", store_errmsg(db));
 		json_decref(out.list);
-		db_close(db);
+		store_close(db);
 		config_free(&cfg);
 		return EXIT_RUNTIME;
 	}
@@ -156,7 +155,7 @@ cmd_answers(int argc, char **argv)
 	} else if (strcmp(out.format, "table") == 0 && out.rows == 0) {
 		printf("(no answers in this period)\n");
 	}
-	db_close(db);
+	store_close(db);
 	config_free(&cfg);
 	return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
 }

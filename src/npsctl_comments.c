@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db.h"
 #include "event.h"
 #include "npsctl.h"
 #include "responses.h"
@@ -72,7 +71,7 @@ cmd_comments(int argc, char **argv)
 	struct responses_page page = { .comments_only = 1, .limit = 500 };
 	struct comments_out out = { "table", 0, NULL };
 	struct config cfg;
-	sqlite3 *db;
+	struct store *db;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
@@ -86,7 +85,7 @@ cmd_comments(int argc, char **argv)
 	if (optind != argc)
 		usage_error("comments: unexpected argument \"%s\"", argv[optind]);
 	period_finish(&q, &po);
-	db = open_db_sqlite(&cfg);
+	db = open_db(&cfg);
 	if (strcmp(out.format, "json") == 0)
 		out.list = json_array();
 	else if (strcmp(out.format, "csv") == 0)
@@ -96,9 +95,9 @@ cmd_comments(int argc, char **argv)
 		printf("%-20s %-14s %-12s %-12s %-14s %5s  %s\n", "answered", "ticket", "agent",
 		    "team", "category", "score", "comment");
 	if (responses_each_all(db, &q, &page, print_one, &out) < 0) {
-		fprintf(stderr, "npsctl: comments: %s\n", sqlite3_errmsg(db));
+		fprintf(stderr, "npsctl: comments: %s\n", store_errmsg(db));
 		json_decref(out.list);
-		db_close(db);
+		store_close(db);
 		config_free(&cfg);
 		return EXIT_RUNTIME;
 	}
@@ -110,7 +109,7 @@ cmd_comments(int argc, char **argv)
 		else
 			printf("\n! flagged as automated: left out of every score\n");
 	}
-	db_close(db);
+	store_close(db);
 	config_free(&cfg);
 	return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
 }

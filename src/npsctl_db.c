@@ -58,11 +58,5 @@ change_end(sqlite3 *db, sqlite3_stmt *st, const char *none)
 int
 npsctl_report_run(struct store *s, const struct report_query *q, struct report *r)
 {
-	sqlite3 *db = store_sqlite_handle(s);
-
-	if (db == NULL) {
-		fprintf(stderr, "npsctl: report does not work on PostgreSQL yet\n");
-		return -1;
-	}
-	return report_run(db, q, r);
+	return report_run(s, q, r);
 }

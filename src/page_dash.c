@@ -17,6 +17,7 @@
 #include "report.h"
 #include "responses.h"
 #include "store_followup.h"
+#include "store_report.h"
 
 enum dash_lang
 dash_request_lang(struct request *req)
@@ -189,7 +190,7 @@ comments_section(struct buf *b, enum dash_lang l, const struct report_query *q, 
 	    dash_word(l, W_WHEN), dash_word(l, W_TICKET), with_agent ? "<th>" : "",
 	    with_agent ? dash_word(l, W_AGENT) : "", with_agent ? "</th>" : "",
 	    dash_word(l, W_SCORE), dash_word(l, W_COMMENTS));
-	if (responses_each(db_thread(), q, &page, comment_row, &c) < 0)
+	if (responses_each(store_thread(), q, &page, comment_row, &c) < 0)
 		log_warnx("dashboard: comments could not be read");
 	buf_puts(b, "</tbody></table>");
 	if (c.rows == 0)
@@ -206,10 +207,10 @@ scores_sections(struct buf *b, enum dash_lang l, struct report_query *q, int wit
 	struct report_group none = { 0 };
 
 	q->interval = REPORT_INTERVAL_NONE;
-	if (report_run(db_thread(), q, &total) != 0)
+	if (report_run(store_thread(), q, &total) != 0)
 		return -1;
 	q->interval = REPORT_INTERVAL_MONTH;
-	if (report_run(db_thread(), q, &series) != 0) {
+	if (report_run(store_thread(), q, &series) != 0) {
 		report_free(&total);
 		return -1;
 	}
@@ -303,7 +304,7 @@ categories_section(struct buf *b, enum dash_lang l, const struct report_query *b
 	    "<th>n</th><th>%s</th><th>\xc2\xb1</th></tr></thead><tbody>",
 	    dash_word(l, W_CATEGORIES), dash_word(l, W_CATEGORY), dash_word(l, W_CLOSED),
 	    dash_word(l, W_SENT), dash_word(l, W_NPS));
-	if (report_run(db_thread(), &q, &r) == 0) {
+	if (report_run(store_thread(), &q, &r) == 0) {
 		for (size_t i = 0; i < r.ngroups; i++)
 			group_row(b, &r.groups[i], r.groups[i].key[0] ? r.groups[i].label :
 			    "\xe2\x80\x93", 1);
@@ -331,7 +332,7 @@ agents_section(struct buf *b, enum dash_lang l, const struct report_query *base)
 	buf_printf(b, "<section><h2>%s</h2><table><thead><tr><th>%s</th><th>n</th><th>%s</th>"
 	    "<th>\xc2\xb1</th></tr></thead><tbody>", dash_word(l, W_AGENTS),
 	    dash_word(l, W_AGENT), dash_word(l, W_NPS));
-	if (report_run(db_thread(), &q, &r) == 0) {
+	if (report_run(store_thread(), &q, &r) == 0) {
 		/* alphabetical by name: never ranked by score */
 		if (r.ngroups > 1)
 			qsort(r.groups, r.ngroups, sizeof *r.groups, label_cmp);
@@ -415,15 +416,14 @@ team_of(const char *arg, char *out, size_t outlen)
 static const char *
 team_name(const char *team, char *out, size_t outlen)
 {
-	sqlite3_stmt *st = db_prepare(db_thread(), "SELECT nullif(name, '') FROM teams WHERE id = ?");
+	char *name = NULL;
 
-	snprintf(out, outlen, "%s", team);
-	if (st == NULL)
-		return out;
-	sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		snprintf(out, outlen, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if (store_report_names(store_thread(), REPORT_BY_TEAM, &team, 1, &name) == STORE_OK &&
+	    name != NULL)
+		snprintf(out, outlen, "%s", name);
+	else
+		snprintf(out, outlen, "%s", team);
+	free(name);
 	return out;
 }
 
@@ -499,7 +499,7 @@ page_dash_overview(struct request *req)
 		q.teams = teams;
 		q.nteams = u.nteams;
 	}
-	if (report_run(db_thread(), &q, &r) != 0) {
+	if (report_run(store_thread(), &q, &r) != 0) {
 		session_user_free(&u);
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
 	}

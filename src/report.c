@@ -1,7 +1,8 @@
-/* report.c - owns the NPS definitions (promoters 9-10, detractors 0-6,
- * nps and its 95% margin of error, low_sample, response rate, the
- * self-score gap) and the query that groups answers by agent, team or
- * category and by week or month. */
+/* report.c - owns the NPS figures (nps and its 95% margin of error over
+ * survey_state.h's bands, low_sample, response rate, the self-score gap)
+ * and the report: the rows store_report_rows gives, grouped by agent,
+ * team or category, bucketed by week or month and ordered here, so that
+ * every backend gives the same numbers. */
 #include "autoconfig.h"
 
 #include <math.h>
@@ -9,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
 #include "limits.h"
 #include "report.h"
+#include "store_report.h"
+#include "survey_state.h"
 
 double
 report_round1(double v)
@@ -29,12 +31,11 @@ report_figures(const struct report_group *g, struct report_figures *f)
 	memset(f, 0, sizeof *f);
 	for (int s = 0; s <= 10; s++) {
 		f->responses += g->distribution[s];
-		if (s >= 9)
-			f->promoters += g->distribution[s];
-		else if (s >= 7)
-			f->passives += g->distribution[s];
-		else
-			f->detractors += g->distribution[s];
+		switch (nps_band(s)) {
+		case NPS_PROMOTER: f->promoters += g->distribution[s]; break;
+		case NPS_PASSIVE: f->passives += g->distribution[s]; break;
+		case NPS_DETRACTOR: f->detractors += g->distribution[s]; break;
+		}
 	}
 	f->low_sample = f->responses < 10;
 	if (f->responses > 0) {
@@ -69,20 +70,6 @@ report_by_name(enum report_by by)
 	return "none";
 }
 
-/* The column a table row is grouped by; every table read here (answers,
- * surveys, closings) names them alike. */
-static const char *
-key_col(enum report_by by)
-{
-	switch (by) {
-	case REPORT_BY_AGENT: return "agent_id";
-	case REPORT_BY_TEAM: return "team_id";
-	case REPORT_BY_CATEGORY: return "category";
-	case REPORT_BY_NONE: break;
-	}
-	return "'all'";
-}
-
 void
 report_bucket_of(enum report_interval iv, time_t t, char *out, size_t outlen)
 {
@@ -95,46 +82,6 @@ report_bucket_of(enum report_interval iv, time_t t, char *out, size_t outlen)
 		strftime(out, outlen, "%G-W%V", &tm);
 	else if (outlen > 0)
 		out[0] = '\0';
-}
-
-static const char *
-text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? (const char *)s : "";
-}
-
-void
-report_filters_sql(const struct report_query *q, const char *prefix, char *out, size_t outlen)
-{
-	size_t len;
-
-	snprintf(out, outlen, "%s%s%s%s%s%s", q->agent ? " AND " : "", q->agent ? prefix : "",
-	    q->agent ? "agent_id = ?3" : "", q->category ? " AND " : "",
-	    q->category ? prefix : "", q->category ? "category = ?4" : "");
-	if (q->nteams == 0)
-		return;
-	len = strlen(out);
-	snprintf(out + len, outlen - len, " AND %steam_id IN (", prefix);
-	for (size_t i = 0; i < q->nteams; i++) {
-		len = strlen(out);
-		snprintf(out + len, outlen - len, "%s?%zu", i ? ", " : "", i + 10);
-	}
-	len = strlen(out);
-	snprintf(out + len, outlen - len, ")");
-}
-
-void
-report_bind_filters(sqlite3_stmt *st, const struct report_query *q)
-{
-	sqlite3_bind_int64(st, 1, q->since);
-	sqlite3_bind_int64(st, 2, q->until);
-	if (q->agent != NULL)
-		sqlite3_bind_text(st, 3, q->agent, -1, SQLITE_STATIC);
-	if (q->category != NULL)
-		sqlite3_bind_text(st, 4, q->category, -1, SQLITE_STATIC);
-	for (size_t i = 0; i < q->nteams; i++)
-		sqlite3_bind_text(st, (int)(i + 10), q->teams[i], -1, SQLITE_STATIC);
 }
 
 /* The buckets of a period: bucket i holds [start[i], start[i + 1]). Without
@@ -294,55 +241,49 @@ agg_free(struct agg *a)
 	free(a->slots);
 }
 
-enum row_kind { ROW_ANSWER, ROW_SENT, ROW_CLOSED };
+/* Counts the rows store_report_rows gives into the groups, each row in
+ * the bucket its time falls in. */
+struct counting {
+	const struct buckets	*b;
+	struct agg		*a;
+	enum store_report_kind	 kind;
+	int			 rc;	/* -1 out of memory, -2 too many groups */
+};
 
-/* Streams col 0 key, col 1 time (and for answers score, flagged,
- * self_score) into the groups. */
 static int
-read_rows(sqlite3 *db, const char *sql, const struct report_query *q,
-    const struct buckets *b, struct agg *a, enum row_kind kind)
+count_row(void *arg, const struct store_report_row *row)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct counting *c = arg;
+	struct report_group *rows = agg_rows(c->a, row->key), *g;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return -1;
-	report_bind_filters(st, q);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_group *rows = agg_rows(a, text(st, 0)), *g;
-		int score, self;
-
-		if (rows == NULL) {
-			rc = a->used * a->nbuckets >= NPSD_MAX_REPORT_GROUPS ? -2 : -1;
-			sqlite3_finalize(st);
-			return rc;
-		}
-		g = &rows[bucket_find(b, (time_t)sqlite3_column_int64(st, 1))];
-		if (kind == ROW_SENT) {
-			g->sent++;
-			continue;
-		}
-		if (kind == ROW_CLOSED) {
-			g->closed++;
-			continue;
-		}
-		score = sqlite3_column_int(st, 2);
-		if (score < 0 || score > 10)
-			continue;
-		if (sqlite3_column_int(st, 3)) {
-			g->flagged++;
-			continue;
-		}
-		g->distribution[score]++;
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-			self = sqlite3_column_int(st, 4);
-			g->self_n++;
-			g->self_sum += self;
-			g->customer_sum += score;
-		}
+	if (rows == NULL) {
+		c->rc = c->a->used * c->a->nbuckets >= NPSD_MAX_REPORT_GROUPS ? -2 : -1;
+		return 1;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	g = &rows[bucket_find(c->b, (time_t)row->at)];
+	switch (c->kind) {
+	case STORE_REPORT_SENT:
+		g->sent++;
+		return 0;
+	case STORE_REPORT_CLOSED:
+		g->closed++;
+		return 0;
+	case STORE_REPORT_ANSWERS:
+		break;
+	}
+	if (row->score < 0 || row->score > 10)
+		return 0;
+	if (row->flagged) {
+		g->flagged++;
+		return 0;
+	}
+	g->distribution[row->score]++;
+	if (row->has_self) {
+		g->self_n++;
+		g->self_sum += row->self_score;
+		g->customer_sum += row->score;
+	}
+	return 0;
 }
 
 static int
@@ -353,53 +294,41 @@ slot_cmp(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-/* Labels: agents' and teams' names as last seen; categories are their
- * own names. */
+/* Keys in byte order (strcmp, the same on every backend), each with
+ * every bucket of the period, the empty ones included, so a series shows
+ * its gaps. Labels: agents' and teams' names as last seen, else the key;
+ * categories are their own names. */
 static int
-label_of(sqlite3_stmt *st, enum report_by by, const char *key, char **out)
-{
-	const char *label = by == REPORT_BY_NONE ? "All" : key;
-
-	if (st != NULL) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			label = text(st, 0);
-	}
-	*out = strdup(label);
-	return *out == NULL ? -1 : 0;
-}
-
-/* Keys in order, each with every bucket of the period, the empty ones
- * included, so a series shows its gaps. */
-static int
-agg_to_report(sqlite3 *db, const struct report_query *q, struct agg *a,
+agg_to_report(struct store *db, const struct report_query *q, struct agg *a,
     const struct buckets *b, struct report *r)
 {
-	sqlite3_stmt *st = NULL;
+	const char **keys = NULL;
+	char **names = NULL;
 	size_t n = 0;
 	char bucket[16];
+	int rc = -1;
 
-	if (q->by == REPORT_BY_AGENT)
-		st = db_prepare(db, "SELECT nullif(name, '') FROM agents WHERE id = ?");
-	else if (q->by == REPORT_BY_TEAM)
-		st = db_prepare(db, "SELECT nullif(name, '') FROM teams WHERE id = ?");
-	if ((q->by == REPORT_BY_AGENT || q->by == REPORT_BY_TEAM) && st == NULL)
-		return -1;
 	for (size_t i = 0; i < a->cap; i++)
 		if (a->slots[i].key != NULL)
 			a->slots[n++] = a->slots[i];
 	for (size_t i = n; i < a->cap; i++)
 		a->slots[i].key = NULL;
+	if (n == 0)
+		return 0;
 	if (n > 1)
 		qsort(a->slots, n, sizeof *a->slots, slot_cmp);
-	if (n > 0 && (r->groups = calloc(n * b->n, sizeof *r->groups)) == NULL)
-		goto fail;
+	if ((keys = calloc(n, sizeof *keys)) == NULL || (names = calloc(n, sizeof *names)) == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		keys[i] = a->slots[i].key;
+	if (store_report_names(db, q->by, keys, n, names) != STORE_OK)
+		goto out;
+	if ((r->groups = calloc(n * b->n, sizeof *r->groups)) == NULL)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
-		char *label;
+		const char *label = names[i] != NULL ? names[i] :
+		    q->by == REPORT_BY_NONE ? "All" : keys[i];
 
-		if (label_of(st, q->by, a->slots[i].key, &label) == -1)
-			goto fail;
 		for (size_t k = 0; k < b->n; k++) {
 			struct report_group *g = &r->groups[r->ngroups];
 
@@ -407,17 +336,20 @@ agg_to_report(sqlite3 *db, const struct report_query *q, struct agg *a,
 			report_bucket_of(q->interval, b->start[k], bucket, sizeof bucket);
 			g->key = strdup(a->slots[i].key);
 			g->bucket = strdup(bucket);
-			g->label = k == 0 ? label : strdup(label);
+			g->label = strdup(label);
 			r->ngroups++;
 			if (g->key == NULL || g->bucket == NULL || g->label == NULL)
-				goto fail;
+				goto out;
 		}
 	}
-	sqlite3_finalize(st);
-	return 0;
-fail:
-	sqlite3_finalize(st);
-	return -1;
+	rc = 0;
+out:
+	if (names != NULL)
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+	free(names);
+	free(keys);
+	return rc;
 }
 
 int
@@ -441,16 +373,12 @@ report_split_list(char *s, const char **out, size_t max)
 }
 
 int
-report_run(sqlite3 *db, const struct report_query *q, struct report *r)
+report_run(struct store *db, const struct report_query *q, struct report *r)
 {
-	static const char *const tables[][2] = {
-		{ "answers", "answered_at, score, flagged, self_score" },
-		{ "surveys", "sent_at" },
-		{ "closings", "closed_at" },
-	};
-	static const enum row_kind kinds[] = { ROW_ANSWER, ROW_SENT, ROW_CLOSED };
-	char sql[2048], filters[1024];
+	static const enum store_report_kind kinds[] = { STORE_REPORT_ANSWERS, STORE_REPORT_SENT,
+		STORE_REPORT_CLOSED };
 	struct buckets b;
+	struct counting c;
 	struct agg a;
 	int rc;
 
@@ -461,18 +389,15 @@ report_run(sqlite3 *db, const struct report_query *q, struct report *r)
 		return rc;
 	memset(&a, 0, sizeof a);
 	a.nbuckets = b.n;
-	report_filters_sql(q, "", filters, sizeof filters);
 	/* responses by answer time, surveys by the time they were mailed,
-	 * and, by category, tickets by the time they closed; no GROUP BY: the
-	 * rows stream out of a covering index in order and are counted here */
+	 * and, by category, tickets by the time they closed */
 	for (size_t i = 0; i < (report_has_closed(q) ? 3 : 2); i++) {
-		const char *time_col = tables[i][1];
-		size_t tlen = strcspn(time_col, ",");
-
-		snprintf(sql, sizeof sql, "SELECT %s, %s FROM %s WHERE %.*s >= ?1 AND %.*s < ?2%s",
-		    key_col(q->by), time_col, tables[i][0], (int)tlen, time_col, (int)tlen,
-		    time_col, filters);
-		if ((rc = read_rows(db, sql, q, &b, &a, kinds[i])) != 0)
+		c = (struct counting){ &b, &a, kinds[i], 0 };
+		if (store_report_rows(db, q, kinds[i], count_row, &c) != STORE_OK) {
+			rc = -1;
+			goto out;
+		}
+		if ((rc = c.rc) != 0)
 			goto out;
 	}
 	if ((rc = agg_to_report(db, q, &a, &b, r)) != 0)

@@ -2,9 +2,10 @@
 #ifndef NPSD_REPORT_H
 #define NPSD_REPORT_H
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <time.h>
+
+#include "store.h"
 
 enum report_by { REPORT_BY_NONE, REPORT_BY_AGENT, REPORT_BY_TEAM, REPORT_BY_CATEGORY };
 enum report_interval { REPORT_INTERVAL_NONE, REPORT_INTERVAL_WEEK, REPORT_INTERVAL_MONTH };
@@ -50,13 +51,7 @@ double	report_round1(double);
 /* -1 on a database error, -2 when the period holds more than
  * NPSD_MAX_BUCKETS buckets or the report more than NPSD_MAX_REPORT_GROUPS
  * rows. */
-int	report_run(sqlite3 *, const struct report_query *, struct report *);
-/* The filters of q as SQL (" AND agent_id = ?3 ..." with each column
- * after prefix), placeholders ?1 since, ?2 until, ?3 agent, ?4 category,
- * ?10... teams; and their binding. */
-void	report_filters_sql(const struct report_query *, const char *prefix, char *out,
-    size_t outlen);
-void	report_bind_filters(sqlite3_stmt *, const struct report_query *);
+int	report_run(struct store *, const struct report_query *, struct report *);
 /* Whether rows count closed tickets: volume is a category report's (every
  * close is kept in a table indexed by time and team, so a category
  * breakdown is fast for everyone and for a team). */

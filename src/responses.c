@@ -7,83 +7,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
 #include "event.h"
 #include "responses.h"
+#include "store_report.h"
 
-static const char *
-col(sqlite3_stmt *st, int i)
+struct page_walk {
+	struct responses_page	*page;
+	int			 n, failed;
+	int			(*each)(void *, const struct response *);
+	void			*arg;
+};
+
+static int
+page_row(void *arg, const struct response *r)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? (const char *)s : "";
+	struct page_walk *w = arg;
+
+	if (w->n == w->page->limit) {	/* the one more: more follow */
+		w->page->more = 1;
+		return 1;
+	}
+	w->page->next.at = r->answered_at;
+	w->page->next.id = r->id;
+	if (w->each(w->arg, r) == -1) {
+		w->failed = 1;
+		return 1;
+	}
+	w->n++;
+	return 0;
 }
 
 int
-responses_each(sqlite3 *db, const struct report_query *q, struct responses_page *page,
+responses_each(struct store *db, const struct report_query *q, struct responses_page *page,
     int (*each)(void *, const struct response *), void *arg)
 {
-	char sql[2048], filters[1024];
-	sqlite3_stmt *st;
-	int n = 0, rc;
+	struct page_walk w = { page, 0, 0, each, arg };
 
 	page->more = 0;
-	report_filters_sql(q, "a.", filters, sizeof filters);
-	snprintf(sql, sizeof sql, "SELECT a.answered_at, a.updated_at, s.public_id, s.source, "
-	    "s.ticket_id, s.subject, a.agent_id, a.team_id, a.category, a.score, a.flagged, "
-	    "a.comment, s.requester_email, s.requester_name, a.survey, s.closed_at, "
-	    "coalesce(a.flag_rule, '') "
-	    "FROM answers a JOIN surveys s ON s.id = a.survey "
-	    "WHERE a.answered_at >= ?1 AND a.answered_at < ?2%s%s%s "
-	    "ORDER BY a.answered_at DESC, a.survey DESC LIMIT ?7", filters,
-	    page->comments_only ? " AND a.comment IS NOT NULL AND a.comment <> ''" : "",
-	    page->after.at > 0 ? " AND (a.answered_at, a.survey) < (?5, ?6)" : "");
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (store_response_each(db, q, page->comments_only, &page->after, page->limit + 1,
+	    page_row, &w) != STORE_OK || w.failed)
 		return -1;
-	report_bind_filters(st, q);
-	if (page->after.at > 0) {
-		sqlite3_bind_int64(st, 5, page->after.at);
-		sqlite3_bind_int64(st, 6, page->after.id);
-	}
-	sqlite3_bind_int(st, 7, page->limit + 1);	/* one more tells whether more follow */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct response r;
-
-		if (n == page->limit) {
-			page->more = 1;
-			break;
-		}
-		r.answered_at = sqlite3_column_int64(st, 0);
-		r.updated_at = sqlite3_column_int64(st, 1);
-		r.survey = col(st, 2);
-		r.source = col(st, 3);
-		r.ticket_id = col(st, 4);
-		r.subject = col(st, 5);
-		r.agent_id = col(st, 6);
-		r.team_id = col(st, 7);
-		r.category = col(st, 8);
-		r.score = sqlite3_column_int(st, 9);
-		r.flagged = sqlite3_column_int(st, 10);
-		r.comment = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL : col(st, 11);
-		r.requester_email = col(st, 12);
-		r.requester_name = col(st, 13);
-		r.closed_at = sqlite3_column_int64(st, 15);
-		r.flag_rule = col(st, 16);
-		page->next.at = r.answered_at;
-		page->next.id = sqlite3_column_int64(st, 14);
-		if (each(arg, &r) == -1) {
-			sqlite3_finalize(st);
-			return -1;
-		}
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return -1;
-	return n;
+	return w.n;
 }
 
 int
-responses_each_all(sqlite3 *db, const struct report_query *q, struct responses_page *page,
+responses_each_all(struct store *db, const struct report_query *q, struct responses_page *page,
     int (*each)(void *, const struct response *), void *arg)
 {
 	int total = 0, n;

@@ -5,12 +5,13 @@
 #define NPSD_RESPONSES_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <time.h>
 
 #include "report.h"
+#include "store.h"
 
 struct response {
+	long long	 id;			/* the survey's: the cursor's tie-break */
 	long long	 answered_at, updated_at, closed_at;
 	const char	*survey, *source, *ticket_id, *subject;
 	const char	*agent_id, *team_id, *category;
@@ -35,10 +36,10 @@ struct responses_page {
 
 /* Calls each for every row of the page; returns the number of rows, or -1
  * on a database error or when each returns -1. */
-int	responses_each(sqlite3 *, const struct report_query *, struct responses_page *,
+int	responses_each(struct store *, const struct report_query *, struct responses_page *,
     int (*each)(void *, const struct response *), void *arg);
 /* The same over every page, from page->after on; the number of rows, or -1. */
-int	responses_each_all(sqlite3 *, const struct report_query *, struct responses_page *,
+int	responses_each_all(struct store *, const struct report_query *, struct responses_page *,
     int (*each)(void *, const struct response *), void *arg);
 /* One response as the API and `npsctl comments --format json` show it;
  * the requester only when with_requester. */
