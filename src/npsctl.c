@@ -73,6 +73,7 @@ static const struct command {
 	    "mail list [--waiting|--failed|--all] [--format table|json]\n"
 	    "mail retry ID|--all | mail drop ID\n" },
 	{ "backup", cmd_backup, "backup FILE\n" },
+	{ "db", cmd_db, "db copy --to postgresql://...|FILE [--password-file FILE]\n" },
 	{ "export", cmd_export, "export ADDRESS\n" },
 	{ "forget", cmd_forget, "forget ADDRESS [--allow-future]\n" },
 	{ "agent", cmd_agent, "agent forget ID\n" },

@@ -65,5 +65,6 @@ int	cmd_backup(int argc, char **argv);
 int	cmd_export(int argc, char **argv);
 int	cmd_forget(int argc, char **argv);
 int	cmd_agent(int argc, char **argv);
+int	cmd_db(int argc, char **argv);
 
 #endif
