@@ -9,11 +9,12 @@
 
 #include "alert_mail.h"
 #include "crypto.h"
-#include "db.h"
 #include "event.h"
 #include "limits.h"
 #include "log.h"
 #include "message.h"
+#include "store_alert.h"
+#include "store_outbox.h"
 #include "template.h"
 
 int
@@ -73,121 +74,111 @@ out:
 	return rc;
 }
 
-static const char *
-col(sqlite3_stmt *st, int i)
+/* One manager's alert, queued as the managers are read. */
+struct alert_queue {
+	const struct config	*cfg;
+	struct store		*db;
+	struct alert_mail	*a;
+	long long		 survey;
+	time_t			 now;
+	int			 rc;
+	int			 managers;
+};
+
+static void
+queue_for_manager(void *arg, const char *email)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? (const char *)s : "";
+	struct alert_queue *q = arg;
+	char message_id[256];
+	struct buf msg;
+
+	if (q->rc != STORE_OK)
+		return;
+	q->a->manager = email;
+	buf_init(&msg, NPSD_MAX_MESSAGE);
+	if (alert_mail_compose(q->cfg, q->a, q->now, message_id, sizeof message_id,
+	    &msg) == -1 || msg.data == NULL) {
+		log_warnx("alert for %s to a manager of its team cannot be composed",
+		    q->a->survey_id);
+		buf_free(&msg);
+		return;
+	}
+	q->rc = store_outbox_queue(q->db, q->survey, email, message_id, msg.data, msg.len, "alert",
+	    (long long)q->now, NULL);
+	buf_free(&msg);
+	if (q->rc == STORE_OK)
+		q->managers++;
 }
 
-/* One follow-up: a message per manager of the survey's team, in one
- * transaction with marking it mailed. */
+/* The oldest follow-up not yet mailed: a message per manager of the
+ * survey's team, in one transaction with marking it mailed. *done is 0
+ * when none was waiting. */
 static int
-queue_one(sqlite3 *db, const struct config *cfg, long long survey, time_t now)
+queue_one(struct store *db, const struct config *cfg, time_t now, int *done)
 {
-	sqlite3_stmt *row = NULL, *mgr = NULL, *ins = NULL, *done = NULL;
+	struct store_alert row;
 	struct alert_mail a;
-	int rc = SQLITE_ERROR, managers = 0;
+	struct alert_queue q = { cfg, db, &a, 0, now, STORE_OK, 0 };
+	int rc;
 
-	if (db_begin(db) != SQLITE_OK)
-		return sqlite3_errcode(db);
-	row = db_prepare(db, "SELECT s.public_id, s.ticket_id, s.subject, s.category, "
-	    "coalesce(nullif(s.agent_name, ''), s.agent_id), "
-	    "coalesce(nullif(s.team_name, ''), nullif(s.team_id, ''), '-'), "
-	    "coalesce(s.requester_email, ''), coalesce(s.requester_name, ''), "
-	    "coalesce(a.comment, ''), a.score, a.answered_at, s.team_id FROM surveys s "
-	    "JOIN answers a ON a.survey = s.id WHERE s.id = ?");
-	mgr = db_prepare(db, "SELECT email FROM team_managers WHERE team_id = ? ORDER BY email");
-	ins = db_prepare(db, "INSERT OR IGNORE INTO outbox (survey, recipient, message_id, message, "
-	    "state, next_attempt_at, created_at, kind) VALUES (?, ?, ?, ?, 'queued', ?, ?, 'alert')");
-	done = db_prepare(db, "UPDATE followups SET mailed = ? WHERE survey = ?");
-	if (row == NULL || mgr == NULL || ins == NULL || done == NULL)
-		goto out;
-	sqlite3_bind_int64(row, 1, survey);
-	if (sqlite3_step(row) == SQLITE_ROW) {
+	*done = 0;
+	if ((rc = store_begin(db)) != STORE_OK) {
+		log_warnx("mailer: cannot queue a detractor alert: %s", store_errmsg(db));
+		return rc;
+	}
+	if ((rc = store_alert_claim(db, &row)) != STORE_OK || row.survey == 0) {
+		if (rc != STORE_OK)
+			log_warnx("mailer: cannot queue a detractor alert: %s", store_errmsg(db));
+		store_rollback(db);
+		return rc;
+	}
+	if (row.answered) {
 		memset(&a, 0, sizeof a);
-		a.survey_id = col(row, 0);
-		a.ticket_id = col(row, 1);
-		a.subject = col(row, 2);
-		a.category = col(row, 3);
-		a.agent_name = col(row, 4);
-		a.team_name = col(row, 5);
-		a.requester_email = col(row, 6);
-		a.requester_name = col(row, 7);
-		a.comment = col(row, 8);
-		a.score = sqlite3_column_int(row, 9);
-		a.answered_at = (time_t)sqlite3_column_int64(row, 10);
-		sqlite3_bind_text(mgr, 1, col(row, 11), -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(mgr) == SQLITE_ROW) {
-			char message_id[256];
-			struct buf msg;
-
-			a.manager = col(mgr, 0);
-			buf_init(&msg, NPSD_MAX_MESSAGE);
-			if (alert_mail_compose(cfg, &a, now, message_id, sizeof message_id,
-			    &msg) == -1) {
-				log_warnx("alert for %s to a manager of its team cannot be composed",
-				    a.survey_id);
-				buf_free(&msg);
-				continue;
-			}
-			sqlite3_reset(ins);
-			sqlite3_bind_int64(ins, 1, survey);
-			sqlite3_bind_text(ins, 2, a.manager, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ins, 3, message_id, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_blob(ins, 4, msg.data, (int)msg.len, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(ins, 5, now);
-			sqlite3_bind_int64(ins, 6, now);
-			rc = sqlite3_step(ins);
-			buf_free(&msg);
-			if (rc != SQLITE_DONE)
-				goto out;
-			managers++;
-		}
-		if (managers == 0)
+		a.survey_id = row.survey_id;
+		a.ticket_id = row.ticket_id;
+		a.subject = row.subject;
+		a.category = row.category;
+		a.agent_name = row.agent_name;
+		a.team_name = row.team_name;
+		a.requester_email = row.requester_email;
+		a.requester_name = row.requester_name;
+		a.comment = row.comment;
+		a.score = row.score;
+		a.answered_at = (time_t)row.answered_at;
+		q.survey = row.survey;
+		rc = store_alert_managers(db, row.team_id, queue_for_manager, &q);
+		if (rc == STORE_OK)
+			rc = q.rc;
+		if (rc == STORE_OK && q.managers == 0)
 			log_info("detractor answer %s: its team has no managers to alert "
-			    "(npsctl team add-manager)", a.survey_id);
+			    "(npsctl team add-manager)", row.survey_id);
 	}
 	/* mailed holds how many alerts went out; 0 is kept as -1: none to send */
-	sqlite3_bind_int(done, 1, managers > 0 ? managers : -1);
-	sqlite3_bind_int64(done, 2, survey);
-	if (sqlite3_step(done) != SQLITE_DONE)
-		goto out;
-	sqlite3_finalize(row);
-	sqlite3_finalize(mgr);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(done);
-	return db_commit(db);
-out:
-	rc = sqlite3_errcode(db);
-	sqlite3_finalize(row);
-	sqlite3_finalize(mgr);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(done);
-	db_rollback(db);
-	return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+	if (rc == STORE_OK)
+		rc = store_alert_mailed(db, row.survey, q.managers > 0 ? q.managers : -1);
+	if (rc == STORE_OK)
+		rc = store_commit(db);
+	if (rc != STORE_OK) {
+		log_warnx("mailer: cannot queue a detractor alert: %s", store_errmsg(db));
+		store_rollback(db);
+	}
+	store_alert_clear(&row);
+	*done = rc == STORE_OK;
+	return rc;
 }
 
 int
-alert_mail_queue(sqlite3 *db, const struct config *cfg, time_t now)
+alert_mail_queue(struct store *db, const struct config *cfg, time_t now)
 {
-	long long ids[NPSD_MAILER_BATCH];
-	sqlite3_stmt *st;
-	int n = 0, queued = 0;
+	int queued = 0;
 
-	st = db_prepare(db, "SELECT survey FROM followups WHERE mailed = 0 ORDER BY created_at "
-	    "LIMIT ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, NPSD_MAILER_BATCH);
-	while (n < NPSD_MAILER_BATCH && sqlite3_step(st) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	for (int i = 0; i < n; i++) {
-		if (queue_one(db, cfg, ids[i], now) != SQLITE_OK) {
-			log_warnx("mailer: cannot queue a detractor alert: %s", sqlite3_errmsg(db));
+	for (int i = 0; i < NPSD_MAILER_BATCH; i++) {
+		int done, rc = queue_one(db, cfg, now, &done);
+
+		if (rc != STORE_OK)
+			return queued > 0 ? queued : -1;
+		if (!done)
 			break;
-		}
 		queued++;
 	}
 	return queued;

@@ -2,11 +2,11 @@
 #ifndef NPSD_ALERT_MAIL_H
 #define NPSD_ALERT_MAIL_H
 
-#include <sqlite3.h>
 #include <time.h>
 
 #include "buf.h"
 #include "config.h"
+#include "store.h"
 
 struct alert_mail {
 	const char	*survey_id, *ticket_id, *subject, *category;
@@ -25,6 +25,6 @@ int	alert_mail_compose(const struct config *, const struct alert_mail *, time_t 
 
 /* Queues the alerts of follow-ups not yet mailed; returns how many
  * follow-ups were handled, or -1. Run by the mail thread. */
-int	alert_mail_queue(sqlite3 *, const struct config *, time_t now);
+int	alert_mail_queue(struct store *, const struct config *, time_t now);
 
 #endif

@@ -2,16 +2,16 @@
  * mailer can record its deliveries; 503 (with Retry-After) otherwise. */
 #include "autoconfig.h"
 
-#include "db.h"
 #include "http.h"
 #include "mailer.h"
+#include "store.h"
 
 enum MHD_Result
 health_handle(struct request *req)
 {
-	sqlite3 *db = db_thread();
+	struct store *db = store_thread();
 
-	if (db == NULL || db_schema_version(db) != db_latest_version())
+	if (db == NULL || store_schema_version(db) != store_latest_version(store_backend(db)))
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain", "unavailable\n");
 	if (!mailer_storage_writable())
 		return http_text(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain",

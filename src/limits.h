@@ -43,7 +43,8 @@
 #define NPSD_BACKOFF_MAX_SECONDS   (6 * 3600)
 #define NPSD_SMTP_CONNECT_TIMEOUT  20        /* seconds to open the SMTP connection */
 #define NPSD_SMTP_REPLY_TEXT       512       /* bytes of a server reply kept for last_error */
-#define NPSD_MAIL_LEASE_EXTRA      120       /* seconds a 'sending' mark outlives its worst case */
+#define NPSD_MAIL_LEASE            120       /* seconds a 'sending' mark holds unless renewed */
+#define NPSD_MAIL_LEASE_RENEW      20        /* seconds between renewals (PostgreSQL) */
 #define NPSD_RECORD_RETRY_MAX_MS   30000     /* longest wait between tries to record a delivery */
 #define NPSD_STORAGE_BACKOFF_MAX   30        /* seconds the mailer idles while it cannot write */
 #define NPSD_SMTP_REPLY_TIMEOUT_DEFAULT 600  /* seconds, [mail] timeout: RFC 5321 4.5.3.2 DATA end */

@@ -2,13 +2,15 @@
  * token (kept as a hash) and a composed message in the outbox, in one
  * transaction; sent surveys past their expiry are closed; due outbox rows
  * go to the transport, retried with jittered exponential backoff on
- * temporary failure, given up at once on a 5xx. The outbox lives in SQLite,
- * so a crash (even kill -9) loses nothing that was queued. A row is marked
- * 'sending' and committed before its message is handed over, and its
- * result is recorded (retried until the database takes it) before the next
- * row is touched: a database that cannot be written stops the sending, it
- * never repeats it. Shutdown gives a delivery in flight [mail] stop_grace,
- * then aborts it. */
+ * temporary failure, given up at once on a 5xx. The outbox lives in the
+ * database, so a crash (even kill -9) loses nothing that was queued. A row
+ * is marked 'sending' under a lease and committed before its message is
+ * handed over, and its result is recorded (retried until the database
+ * takes it) before the next row is touched: a database that cannot be
+ * written stops the sending, it never repeats it. Shutdown gives a
+ * delivery in flight [mail] stop_grace, then aborts it. Several npsd may
+ * share one PostgreSQL database: each claim (a due survey, a reminder, an
+ * outbox row) is taken by one instance only (store_outbox.c). */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -22,27 +24,27 @@
 #include "alert_mail.h"
 #include "buf.h"
 #include "crypto.h"
-#include "db.h"
 #include "delivery.h"
-#include "limits.h"
 #include "fatigue.h"
+#include "limits.h"
 #include "log.h"
-#include "store_survey.h"
 #include "maildir.h"
 #include "retention.h"
 #include "mailer.h"
 #include "smtp.h"
-#include "survey.h"
+#include "store_outbox.h"
+#include "store_survey.h"
 #include "survey_mail.h"
 
 static pthread_mutex_t mailer_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t mailer_cond = PTHREAD_COND_INITIALIZER;
 static int mailer_stopping, mailer_woken, mailer_running, mailer_done;
 static atomic_int mailer_abort;			/* ends an SMTP session at once */
+static atomic_int mailer_halting;		/* ... because the grace at shutdown ran out */
 static atomic_int mailer_storage_failing;	/* the last write failed */
 static pthread_t mailer_thread;
 static const struct config *mcfg;
-static sqlite3 *mdb;
+static struct store *mdb;			/* the mail thread's own connection */
 static struct smtp_client *smtp;
 
 long long
@@ -58,282 +60,12 @@ mailer_backoff(long long retry_min, int attempt, unsigned rnd)
 	return wait / 2 + (long long)(rnd % (unsigned)(wait - wait / 2 + 1));
 }
 
-/* One outbox row this thread has marked 'sending'. */
-struct outbox_claim {
-	long long	 id;
-	long long	 survey;	/* 0 for staff mail */
-	int		 attempts;	/* including this one */
-	int		 maybe_delivered;
-	char		 recipient[NPSD_MAX_EMAIL + 1];
-	char		*message;
-	size_t		 len;
-};
-
 static void
-outbox_claim_free(struct outbox_claim *c)
-{
-	if (c->message != NULL) {
-		crypto_wipe(c->message, c->len);
-		free(c->message);
-	}
-	c->message = NULL;
-}
-
-/* How long a 'sending' mark holds: the longest one delivery can take. */
-static long long
-mailer_lease(void)
-{
-	if (mcfg->transport == TRANSPORT_MAILDIR)
-		return NPSD_MAIL_LEASE_EXTRA;
-	return NPSD_SMTP_CONNECT_TIMEOUT + 8 * mcfg->smtp_timeout + NPSD_MAIL_LEASE_EXTRA;
-}
-
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? (const char *)s : "";
-}
-
-static int update_one(const char *sql, long long param);
-
-/* Composes and queues one due survey, or its reminder; returns SQLite rc. */
-static int
-queue_survey(long long id, int reminder, time_t now)
-{
-	struct survey_mail s;
-	char token[23], hash[CRYPTO_SHA256_HEX], message_id[256];
-	sqlite3_stmt *row, *st = NULL;
-	struct buf msg;
-	int rc, composed;
-
-	row = db_prepare(mdb, "SELECT public_id, ticket_id, subject, requester_email, "
-	    "requester_name, language, agent_name, team_name FROM surveys WHERE id = ?");
-	if (row == NULL)
-		return SQLITE_ERROR;
-	sqlite3_bind_int64(row, 1, id);
-	if ((rc = sqlite3_step(row)) != SQLITE_ROW) {
-		sqlite3_finalize(row);
-		return rc == SQLITE_DONE ? SQLITE_OK : rc;
-	}
-	s.public_id = col(row, 0);
-	s.ticket_id = col(row, 1);
-	s.subject = col(row, 2);
-	s.requester_email = col(row, 3);
-	s.requester_name = col(row, 4);
-	s.language = col(row, 5);
-	s.agent_name = col(row, 6);
-	s.team_name = col(row, 7);
-	s.reminder = reminder;
-	/* Two closes inside one delay both passed intake; the later one
-	 * yields to the fatigue limits now that the first was mailed. */
-	if (!reminder) {
-		struct fatigue_policy fat = { mcfg->cooldown, mcfg->max_per_30d };
-		struct fatigue_windows w = fatigue_windows_at(&fat, (long long)now);
-		struct fatigue_counts counts;
-		const char *why = NULL;
-
-		if (fatigue_limited(&fat) && store_survey_fatigue_counts(db_store(mdb),
-		    s.requester_email, &w, 0, id, &counts) == STORE_OK)
-			fatigue_decide(&fat, &counts, &why);
-		if (why != NULL) {
-			sqlite3_finalize(row);
-			return update_one(strcmp(why, "cooldown") == 0 ?
-			    "UPDATE surveys SET state = 'cancelled', reason = 'cooldown' WHERE id = ?" :
-			    "UPDATE surveys SET state = 'cancelled', reason = 'capped' WHERE id = ?",
-			    id);
-		}
-	}
-	if (crypto_token_new(token) == -1) {
-		sqlite3_finalize(row);
-		return SQLITE_ERROR;
-	}
-	crypto_sha256_hex(token, strlen(token), hash);
-	buf_init(&msg, NPSD_MAX_MESSAGE);
-	composed = survey_mail_compose(mcfg, &s, token, now, message_id, sizeof message_id,
-	    &msg) == 0;
-	crypto_wipe(token, sizeof token);
-	if (!composed) {
-		log_warnx("survey %s: cannot compose its message; marked failed", s.public_id);
-		sqlite3_finalize(row);
-		buf_free(&msg);
-		return update_one("UPDATE surveys SET state = 'failed' WHERE id = ?", id);
-	}
-
-	if ((rc = db_begin(mdb)) != SQLITE_OK)
-		goto out;
-	st = db_prepare(mdb, reminder ?
-	    "UPDATE surveys SET reminded_at = ?2 WHERE id = ?1 AND state = 'sent' AND "
-	    "reminded_at IS NULL" :
-	    "UPDATE surveys SET queued = 1 WHERE id = ?1 AND state = 'scheduled' AND queued = 0");
-	if (st == NULL) {
-		rc = SQLITE_ERROR;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if (reminder)
-		sqlite3_bind_int64(st, 2, now);
-	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		goto out;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_changes(mdb) == 0) {	/* cancelled or answered meanwhile */
-		rc = SQLITE_OK;
-		goto out;
-	}
-	st = db_prepare(mdb, "INSERT INTO tokens (hash, survey, created_at) VALUES (?, ?, ?)");
-	if (st == NULL) {
-		rc = SQLITE_ERROR;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, now);
-	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		goto out;
-	sqlite3_finalize(st);
-	st = db_prepare(mdb, "INSERT INTO outbox (survey, recipient, message_id, message, state, "
-	    "next_attempt_at, created_at, kind) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)");
-	if (st == NULL) {
-		rc = SQLITE_ERROR;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, s.requester_email, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, msg.data, (int)msg.len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, now);
-	sqlite3_bind_text(st, 7, reminder ? "reminder" : "survey", -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		goto out;
-	sqlite3_finalize(st);
-	st = NULL;
-	sqlite3_finalize(row);
-	row = NULL;
-	rc = db_commit(mdb);
-	crypto_wipe(msg.data, msg.len);
-	buf_free(&msg);
-	return rc;
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(row);
-	db_rollback(mdb);
-	if (msg.data != NULL)
-		crypto_wipe(msg.data, msg.len);
-	buf_free(&msg);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static int
-queue_due_surveys(time_t now)
-{
-	long long ids[NPSD_MAILER_BATCH];
-	sqlite3_stmt *due;
-	int n = 0, queued = 0;
-
-	due = db_prepare(mdb, "SELECT id FROM surveys WHERE state = 'scheduled' AND queued = 0 "
-	    "AND send_at <= ? ORDER BY send_at LIMIT ?");
-	if (due == NULL)
-		return -1;
-	sqlite3_bind_int64(due, 1, now);
-	sqlite3_bind_int(due, 2, NPSD_MAILER_BATCH);
-	while (n < NPSD_MAILER_BATCH && sqlite3_step(due) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(due, 0);
-	sqlite3_finalize(due);
-	for (int i = 0; i < n; i++) {
-		if (queue_survey(ids[i], 0, now) != SQLITE_OK) {
-			log_warnx("mailer: cannot queue a survey: %s", sqlite3_errmsg(mdb));
-			break;
-		}
-		queued++;
-	}
-	return queued;
-}
-
-/* The one reminder, for sent surveys still unanswered after [survey]
- * reminder and not yet expired; an address that opted out meanwhile gets
- * none. */
-static int
-queue_reminders(time_t now)
-{
-	long long ids[NPSD_MAILER_BATCH];
-	sqlite3_stmt *due;
-	int n = 0, queued = 0;
-
-	if (mcfg->reminder <= 0)
-		return 0;
-	if (update_one("UPDATE surveys SET reminded_at = 0 WHERE state = 'sent' AND "
-	    "reminded_at IS NULL AND sha256_lower(requester_email) IN "
-	    "(SELECT address_hash FROM suppressions)", 0) != SQLITE_OK)
-		log_warnx("mailer: reminders: %s", sqlite3_errmsg(mdb));
-	due = db_prepare(mdb, "SELECT id FROM surveys WHERE state = 'sent' AND "
-	    "reminded_at IS NULL AND sent_at <= ? AND expires_at > ? ORDER BY sent_at LIMIT ?");
-	if (due == NULL)
-		return -1;
-	sqlite3_bind_int64(due, 1, (long long)now - mcfg->reminder);
-	sqlite3_bind_int64(due, 2, now);
-	sqlite3_bind_int(due, 3, NPSD_MAILER_BATCH);
-	while (n < NPSD_MAILER_BATCH && sqlite3_step(due) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(due, 0);
-	sqlite3_finalize(due);
-	for (int i = 0; i < n; i++) {
-		if (queue_survey(ids[i], 1, now) != SQLITE_OK) {
-			log_warnx("mailer: cannot queue a reminder: %s", sqlite3_errmsg(mdb));
-			break;
-		}
-		queued++;
-	}
-	return queued;
-}
-
-/* Runs one UPDATE with an id or time parameter in its own write transaction. */
-static int
-update_one(const char *sql, long long param)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = db_begin(mdb)) != SQLITE_OK)
-		return rc;
-	if ((st = db_prepare(mdb, sql)) == NULL) {
-		db_rollback(mdb);
-		return SQLITE_ERROR;
-	}
-	sqlite3_bind_int64(st, 1, param);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_rollback(mdb);
-		return rc;
-	}
-	return db_commit(mdb);
-}
-
-static void
-expire_surveys(time_t now)
-{
-	if (update_one("UPDATE surveys SET state = 'expired' WHERE state = 'sent' AND "
-	    "expires_at <= ?", now) != SQLITE_OK)
-		log_warnx("mailer: expiry: %s", sqlite3_errmsg(mdb));
-}
-
-static enum transport_status
-deliver(const char *to, const char *msg, size_t len, char *err, size_t errlen, char *reply,
-    size_t replylen)
-{
-	if (mcfg->transport == TRANSPORT_MAILDIR)
-		return maildir_deliver(mcfg->transport_target, msg, len, err, errlen);
-	return smtp_send(smtp, mcfg->from_address, to, msg, len, err, errlen, reply, replylen);
-}
-
-static void
-storage_failing(const char *what, int rc, const char *msg)
+storage_failing(const char *what, const char *msg)
 {
 	if (!atomic_exchange(&mailer_storage_failing, 1))
 		log_warnx("mailer: database cannot be written (%s: %s); no new mail is "
-		    "sent until it can", what, msg != NULL && *msg != '\0' ? msg :
-		    sqlite3_errstr(rc));
+		    "sent until it can", what, msg);
 }
 
 static void
@@ -349,21 +81,300 @@ mailer_storage_writable(void)
 	return !atomic_load(&mailer_storage_failing);
 }
 
-/* One statement of a transaction; on failure keeps SQLite's message,
- * which a rollback would reset. */
-static int
-step_done(sqlite3_stmt *st, char *msg, size_t msglen)
+/* Ends a failed transaction, keeping the error's text first (a rollback
+ * may reset it). */
+static void
+rollback_keeping(char *msg, size_t msglen)
 {
+	snprintf(msg, msglen, "%s", store_errmsg(mdb));
+	store_rollback(mdb);
+}
+
+/* Leases. A row marked 'sending' is this instance's until its lease_until;
+ * once that has passed, any npsd on the database takes it back and sends
+ * it again, from its stored bytes under the same Message-ID. No fixed
+ * lease could be proven longer than a delivery: smtp.c bounds each reply
+ * by [mail] timeout (up to an hour) but sets no total limit, and a server
+ * that keeps the transfer just above the speed limit keeps it going. So
+ * the lease is short (NPSD_MAIL_LEASE) and, on PostgreSQL, renewed every
+ * NPSD_MAIL_LEASE_RENEW seconds while the delivery runs, by a keeper
+ * thread on its own connection: a dead instance's message is taken over
+ * within NPSD_MAIL_LEASE seconds, a live one's never. A lease the keeper
+ * cannot renew (the database out of reach) has the delivery aborted while
+ * NPSD_MAIL_LEASE_RENEW seconds of it are left, so that as a rule no two
+ * instances hold one message at once; should it lapse all the same, the
+ * worst is a second copy under the same Message-ID. Instances' clocks must
+ * agree to within that margin (NTP). On SQLite one npsd serves the
+ * database and only this thread, between deliveries, reads its leases (and
+ * takes back every 'sending' row at start): nothing to renew. */
+static struct {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	pthread_t	 thread;
+	int		 running, stop;
+	struct store	*db;
+	struct store_outbox_claim held;	/* id 0: no delivery in flight */
+	long long	 until, renewed;	/* the lease's end; its last renewal */
+} keeper = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+/* One renewal of the lease in flight, without the lock held during the
+ * statement. Called with keeper.lock held. */
+static void
+keeper_renew(void)
+{
+	struct store_outbox_claim c = { .id = keeper.held.id, .attempts = keeper.held.attempts };
+	long long now = (long long)time(NULL), until = now + NPSD_MAIL_LEASE;
+	char msg[256] = "";
+	int rc, held = 1;
+
+	pthread_mutex_unlock(&keeper.lock);
+	rc = store_outbox_renew(keeper.db, &c, until, &held);
+	if (rc != STORE_OK)
+		snprintf(msg, sizeof msg, "%s", store_errmsg(keeper.db));
+	pthread_mutex_lock(&keeper.lock);
+	if (keeper.held.id != c.id || keeper.held.attempts != c.attempts)
+		return;		/* the delivery ended meanwhile */
+	if (rc == STORE_OK && held) {
+		keeper.until = until;
+		keeper.renewed = now;
+		return;
+	}
+	if (rc == STORE_OK) {
+		log_warnx("mail %lld: its lease ran out and another sender took it; aborting "
+		    "this attempt", c.id);
+		atomic_store(&mailer_abort, 1);
+	} else if (now >= keeper.until - NPSD_MAIL_LEASE_RENEW) {
+		log_warnx("mail %lld: its lease cannot be renewed (%s); aborting the attempt "
+		    "before another sender may take it", c.id, msg);
+		atomic_store(&mailer_abort, 1);
+	}
+}
+
+static void *
+keeper_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&keeper.lock);
+	while (!keeper.stop) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += NPSD_MAIL_LEASE_RENEW / 4;
+		pthread_cond_timedwait(&keeper.cond, &keeper.lock, &until);
+		if (!keeper.stop && keeper.held.id != 0 &&
+		    (long long)time(NULL) >= keeper.renewed + NPSD_MAIL_LEASE_RENEW)
+			keeper_renew();
+	}
+	pthread_mutex_unlock(&keeper.lock);
+	return NULL;
+}
+
+static int
+keeper_start(void)
+{
+	char err[512];
+
+	if ((keeper.db = store_open(config_store_target(mcfg), mcfg->synchronous, 0, err,
+	    sizeof err)) == NULL) {
+		log_warnx("mailer: %s", err);
+		return -1;
+	}
+	keeper.stop = 0;
+	keeper.held.id = 0;
+	if (pthread_create(&keeper.thread, NULL, keeper_main, NULL) != 0) {
+		store_close(keeper.db);
+		keeper.db = NULL;
+		return -1;
+	}
+	keeper.running = 1;
+	return 0;
+}
+
+static void
+keeper_stop(void)
+{
+	if (!keeper.running)
+		return;
+	pthread_mutex_lock(&keeper.lock);
+	keeper.stop = 1;
+	pthread_cond_signal(&keeper.cond);
+	pthread_mutex_unlock(&keeper.lock);
+	pthread_join(keeper.thread, NULL);
+	store_close(keeper.db);
+	keeper.db = NULL;
+	keeper.running = 0;
+}
+
+/* The delivery of c starts (c != NULL) or ends (NULL). */
+static void
+keeper_hold(const struct store_outbox_claim *c, long long until)
+{
+	if (!keeper.running)
+		return;
+	pthread_mutex_lock(&keeper.lock);
+	keeper.held.id = c != NULL ? c->id : 0;
+	keeper.held.attempts = c != NULL ? c->attempts : 0;
+	keeper.until = until;
+	keeper.renewed = (long long)time(NULL);
+	pthread_mutex_unlock(&keeper.lock);
+}
+
+/* Asks the fatigue rule whether the claimed survey may still go: two
+ * closes inside one delay both passed intake, and the later one yields
+ * now that the first was mailed. *reason is NULL when it may. On
+ * PostgreSQL the address is locked for the rest of the transaction, so an
+ * instance mailing another survey to it counts after this one is queued. */
+static int
+fatigue_check(const struct store_mail_survey *row, time_t now, const char **reason)
+{
+	struct fatigue_policy pol = { mcfg->cooldown, mcfg->max_per_30d };
+	struct fatigue_windows w;
+	struct fatigue_counts n;
 	int rc;
 
-	if (st == NULL) {
-		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
-		return SQLITE_ERROR;
+	*reason = NULL;
+	if (!fatigue_limited(&pol))
+		return STORE_OK;
+	if ((rc = store_mail_address_lock(mdb, row->requester_email)) != STORE_OK)
+		return rc;
+	w = fatigue_windows_at(&pol, (long long)now);
+	if ((rc = store_survey_fatigue_counts(mdb, row->requester_email, &w, 0, row->id,
+	    &n)) != STORE_OK)
+		return rc;
+	fatigue_decide(&pol, &n, reason);
+	return STORE_OK;
+}
+
+/* Composes the claimed survey's mail (or its reminder) and queues it, in
+ * the caller's transaction; a survey the fatigue rule stops is cancelled,
+ * one whose message cannot be composed fails (a reminder is skipped). */
+static int
+queue_claimed(const struct store_mail_survey *row, int reminder, time_t now)
+{
+	struct survey_mail s = { row->public_id, row->ticket_id, row->subject,
+	    row->requester_email, row->requester_name, row->language, row->agent_name,
+	    row->team_name, reminder };
+	char token[23], hash[CRYPTO_SHA256_HEX], message_id[256];
+	const char *reason = NULL;
+	struct buf msg;
+	int rc, composed, queued;
+
+	if (!reminder && (rc = fatigue_check(row, now, &reason)) != STORE_OK)
+		return rc;
+	if (reason != NULL)
+		return store_survey_mail_cancel(mdb, row->id, reason);
+	if (crypto_token_new(token) == -1)
+		return STORE_ERROR;
+	crypto_sha256_hex(token, strlen(token), hash);
+	buf_init(&msg, NPSD_MAX_MESSAGE);
+	composed = survey_mail_compose(mcfg, &s, token, now, message_id, sizeof message_id,
+	    &msg) == 0 && msg.data != NULL;
+	crypto_wipe(token, sizeof token);
+	if (!composed) {
+		buf_free(&msg);
+		if (reminder) {
+			log_warnx("survey %s: cannot compose its reminder; none is sent",
+			    row->public_id);
+			return store_reminder_skip(mdb, row->id);
+		}
+		log_warnx("survey %s: cannot compose its message; marked failed", row->public_id);
+		return store_survey_mail_fail(mdb, row->id);
 	}
-	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
-		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	rc = store_survey_mail_queue(mdb, row, reminder, hash, message_id, msg.data, msg.len,
+	    (long long)now, &queued);
+	crypto_wipe(msg.data, msg.len);
+	buf_free(&msg);
+	if (rc == STORE_OK && !queued)
+		log_info("survey %s: its %s was queued already", row->public_id,
+		    reminder ? "reminder" : "mail");
+	return rc;
+}
+
+/* Claims the next due survey (or reminder) and queues its mail, in one
+ * transaction. 1 when one was handled, 0 when none is due, -1 when the
+ * database failed (logged). */
+static int
+queue_next(int reminder, time_t now)
+{
+	struct store_mail_survey row;
+	char msg[256];
+	int rc;
+
+	memset(&row, 0, sizeof row);
+	if ((rc = store_begin(mdb)) != STORE_OK)
+		goto fail;
+	rc = reminder ? store_reminder_claim_due(mdb, (long long)now - mcfg->reminder,
+	    (long long)now, &row) : store_survey_claim_due(mdb, (long long)now, &row);
+	if (rc != STORE_OK)
+		goto fail;
+	if (row.id == 0) {
+		store_rollback(mdb);
+		return 0;
+	}
+	if ((rc = queue_claimed(&row, reminder, now)) != STORE_OK ||
+	    (rc = store_commit(mdb)) != STORE_OK)
+		goto fail;
+	store_mail_survey_clear(&row);
+	return 1;
+fail:
+	rollback_keeping(msg, sizeof msg);
+	log_warnx("mailer: cannot queue a %s: %s", reminder ? "reminder" : "survey", msg);
+	store_mail_survey_clear(&row);
+	return -1;
+}
+
+/* Queues up to a batch of due surveys, or of reminders; returns how many. */
+static int
+queue_due(int reminder, time_t now)
+{
+	int queued = 0;
+
+	while (queued < NPSD_MAILER_BATCH && queue_next(reminder, now) == 1)
+		queued++;
+	return queued;
+}
+
+/* The one reminder, for sent surveys still unanswered after [survey]
+ * reminder and not yet expired; an address that opted out meanwhile gets
+ * none. */
+static int
+queue_reminders(time_t now)
+{
+	char msg[256];
+	int rc;
+
+	if (mcfg->reminder <= 0)
+		return 0;
+	if ((rc = store_begin(mdb)) != STORE_OK ||
+	    (rc = store_reminder_skip_suppressed(mdb, NULL)) != STORE_OK ||
+	    (rc = store_commit(mdb)) != STORE_OK) {
+		rollback_keeping(msg, sizeof msg);
+		log_warnx("mailer: reminders: %s", msg);
+	}
+	return queue_due(1, now);
+}
+
+static void
+expire_surveys(time_t now)
+{
+	char msg[256];
+	int rc;
+
+	if ((rc = store_begin(mdb)) != STORE_OK ||
+	    (rc = store_survey_expire_due(mdb, (long long)now, NULL)) != STORE_OK ||
+	    (rc = store_commit(mdb)) != STORE_OK) {
+		rollback_keeping(msg, sizeof msg);
+		log_warnx("mailer: expiry: %s", msg);
+	}
+}
+
+static enum transport_status
+deliver(const char *to, const char *msg, size_t len, char *err, size_t errlen, char *reply,
+    size_t replylen)
+{
+	if (mcfg->transport == TRANSPORT_MAILDIR)
+		return maildir_deliver(mcfg->transport_target, msg, len, err, errlen);
+	return smtp_send(smtp, mcfg->from_address, to, msg, len, err, errlen, reply, replylen);
 }
 
 static const char *
@@ -379,84 +390,51 @@ status_name(enum transport_status status)
 }
 
 /* Records what one attempt did, in one transaction: the outbox row leaves
- * 'sending' and the survey moves as delivery_decide says. */
+ * 'sending' and the survey moves as delivery_decide says. A row whose
+ * lease ran out and was taken by another sender meanwhile is that
+ * sender's to record: only the attempt is counted. */
 static int
-record_result(const struct outbox_claim *c, enum transport_status status, const char *err,
-    time_t now, char *msg, size_t msglen)
+record_result(const struct store_outbox_claim *c, enum transport_status status,
+    const char *err, time_t now, char *msg, size_t msglen)
 {
 	struct delivery_decision d = delivery_decide(status, c->attempts, mcfg->max_attempts,
 	    c->maybe_delivered);
-	sqlite3_stmt *st;
-	unsigned rnd = 0;
-	int rc;
+	enum store_outbox_outcome outcome = d.outbox == DELIVERY_OUTBOX_RETRY ?
+	    STORE_OUTBOX_RETRY : d.outbox == DELIVERY_OUTBOX_SENT ? STORE_OUTBOX_SENT :
+	    STORE_OUTBOX_FAILED;
+	long long next = now;
+	int rc, held = 0;
 
-	if ((rc = db_begin(mdb)) != SQLITE_OK) {
-		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
-		return rc;
-	}
-	if (d.outbox == DELIVERY_OUTBOX_RETRY) {
+	if (outcome == STORE_OUTBOX_RETRY && !atomic_load(&mailer_halting)) {
+		unsigned rnd = 0;
+		long long wait;
+
+		/* at least a second: a retry is never due again in the pass
+		 * that tried it (an attempt cut short by shutdown, though,
+		 * goes first at the next start) */
 		crypto_random_bytes(&rnd, sizeof rnd);
-		st = db_prepare(mdb, "UPDATE outbox SET state = 'queued', lease_until = NULL, "
-		    "next_attempt_at = ?1, last_error = ?2, unknown_at = CASE WHEN ?3 THEN "
-		    "coalesce(unknown_at, ?4) ELSE unknown_at END WHERE id = ?5 AND state = 'sending'");
-		if (st != NULL) {
-			/* an attempt cut short by shutdown goes first at the next start */
-			sqlite3_bind_int64(st, 1, atomic_load(&mailer_abort) ? now :
-			    now + mailer_backoff(mcfg->retry_min, c->attempts, rnd));
-			sqlite3_bind_text(st, 2, err, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 3, status == TRANSPORT_UNKNOWN);
-			sqlite3_bind_int64(st, 4, now);
-			sqlite3_bind_int64(st, 5, c->id);
-		}
-	} else {
-		/* a failed message is kept until npsctl mail retry or drop, or
-		 * retention, takes it; a sent one is blanked at once */
-		st = db_prepare(mdb, "UPDATE outbox SET state = ?1, message = CASE WHEN ?1 = 'sent' "
-		    "THEN '' ELSE message END, lease_until = NULL, done_at = ?2, last_error = ?3 "
-		    "WHERE id = ?4 AND state = 'sending'");
-		if (st != NULL) {
-			sqlite3_bind_text(st, 1, d.outbox == DELIVERY_OUTBOX_SENT ? "sent" : "failed",
-			    -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, now);
-			if (d.outbox == DELIVERY_OUTBOX_SENT)
-				sqlite3_bind_null(st, 3);
-			else
-				sqlite3_bind_text(st, 3, err, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 4, c->id);
-		}
+		wait = mailer_backoff(mcfg->retry_min, c->attempts, rnd);
+		next = (long long)now + (wait > 0 ? wait : 1);
 	}
-	if ((rc = step_done(st, msg, msglen)) != SQLITE_OK)
+	if ((rc = store_begin(mdb)) != STORE_OK ||
+	    (rc = store_outbox_record(mdb, c, outcome, (long long)now, next,
+	    outcome == STORE_OUTBOX_SENT ? NULL : err,
+	    status == TRANSPORT_UNKNOWN ? (long long)now : 0, &held)) != STORE_OK ||
+	    (rc = store_mail_attempt_count(mdb, status_name(status), 1)) != STORE_OK)
 		goto fail;
-	st = db_prepare(mdb, "UPDATE mail_attempt_counts SET count = count + 1 WHERE outcome = ?");
-	if (st != NULL)
-		sqlite3_bind_text(st, 1, status_name(status), -1, SQLITE_STATIC);
-	if ((rc = step_done(st, msg, msglen)) != SQLITE_OK)
+	if (!held)
+		log_warnx("mail %lld: its lease ran out during the attempt and another sender "
+		    "took it; that sender records it", c->id);
+	else if (c->survey != 0 && d.survey == DELIVERY_SURVEY_SENT)
+		rc = store_survey_mail_sent(mdb, c->survey, (long long)now,
+		    (long long)now + mcfg->expire);
+	else if (c->survey != 0 && d.survey == DELIVERY_SURVEY_FAILED)
+		rc = store_survey_mail_fail(mdb, c->survey);
+	if (rc != STORE_OK || (rc = store_commit(mdb)) != STORE_OK)
 		goto fail;
-	if (d.survey == DELIVERY_SURVEY_SENT) {
-		st = db_prepare(mdb, "UPDATE surveys SET state = 'sent', sent_at = ?, expires_at = ? "
-		    "WHERE id = ? AND state = 'scheduled'");
-		if (st != NULL) {
-			sqlite3_bind_int64(st, 1, now);
-			sqlite3_bind_int64(st, 2, now + mcfg->expire);
-			sqlite3_bind_int64(st, 3, c->survey);
-		}
-		rc = step_done(st, msg, msglen);
-	} else if (d.survey == DELIVERY_SURVEY_FAILED) {
-		st = db_prepare(mdb, "UPDATE surveys SET state = 'failed' WHERE id = ? AND "
-		    "state = 'scheduled'");
-		if (st != NULL)
-			sqlite3_bind_int64(st, 1, c->survey);
-		rc = step_done(st, msg, msglen);
-	}
-	if (rc != SQLITE_OK)
-		goto fail;
-	if ((rc = db_commit(mdb)) != SQLITE_OK) {
-		snprintf(msg, msglen, "%s", sqlite3_errmsg(mdb));
-		goto fail;
-	}
-	return SQLITE_OK;
+	return STORE_OK;
 fail:
-	db_rollback(mdb);
+	rollback_keeping(msg, msglen);
 	return rc;
 }
 
@@ -496,11 +474,13 @@ pause_ms(long ms)
 }
 
 /* The message went out (or may have): its result must be recorded, never
- * the message sent again. Tries until the database takes it; at shutdown,
- * until the grace ends, after which the row stays 'sending' and the next
- * start sends it again under the same Message-ID. */
+ * the message sent again. Tries until the database takes it; when the
+ * attempt was aborted (the grace at shutdown ran out, or the lease could
+ * not be kept), only once: the row stays 'sending' and, once its lease
+ * has run out (at the next start, on SQLite), is sent again under the
+ * same Message-ID. */
 static int
-record_until_done(const struct outbox_claim *c, enum transport_status status,
+record_until_done(const struct store_outbox_claim *c, enum transport_status status,
     const char *err)
 {
 	long wait_ms = 250;
@@ -509,14 +489,14 @@ record_until_done(const struct outbox_claim *c, enum transport_status status,
 	for (;;) {
 		int rc = record_result(c, status, err, time(NULL), msg, sizeof msg);
 
-		if (rc == SQLITE_OK) {
+		if (rc == STORE_OK) {
 			storage_ok();
 			return 0;
 		}
-		storage_failing("recording a delivery", rc, msg);
+		storage_failing("recording a delivery", msg);
 		if (atomic_load(&mailer_abort)) {
-			log_warnx("mail %lld: result not recorded before shutdown; it will be "
-			    "sent again under the same Message-ID at the next start", c->id);
+			log_warnx("mail %lld: result not recorded; it will be sent again under the "
+			    "same Message-ID once its lease has run out", c->id);
 			return -1;
 		}
 		pause_ms(wait_ms);
@@ -525,95 +505,59 @@ record_until_done(const struct outbox_claim *c, enum transport_status status,
 	}
 }
 
-/* Marks one due row 'sending' with its attempt and a lease, and commits
- * that before anything is handed to the transport. Returns 1 with the row
- * in *c (message malloc'd), 0 when the row is no longer due, -1 when the
- * database cannot be written. */
+/* Marks the next row due by due_by 'sending' with its attempt and a
+ * lease, and commits that before anything is handed to the transport.
+ * Returns 1 with the row in *c (message malloc'd), 0 when none is due, -1
+ * when the database cannot be written. */
 static int
-claim(long long id, time_t now, struct outbox_claim *c)
+claim(time_t due_by, struct store_outbox_claim *c, long long *lease_until)
 {
 	char msg[256] = "";
-	sqlite3_stmt *st;
-	int rc, got = 0;
+	int rc;
 
-	memset(c, 0, sizeof *c);
-	if ((rc = db_begin(mdb)) != SQLITE_OK) {
-		storage_failing("claiming a mail", rc, sqlite3_errmsg(mdb));
+	*lease_until = (long long)time(NULL) + NPSD_MAIL_LEASE;
+	if ((rc = store_begin(mdb)) != STORE_OK ||
+	    (rc = store_outbox_claim(mdb, (long long)due_by, *lease_until, c)) != STORE_OK ||
+	    (rc = store_commit(mdb)) != STORE_OK) {
+		rollback_keeping(msg, sizeof msg);
+		store_outbox_claim_free(c);
+		storage_failing("claiming a mail", msg);
 		return -1;
 	}
-	st = db_prepare(mdb, "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-	    "lease_until = ?1 WHERE id = ?2 AND state = 'queued' RETURNING recipient, message, "
-	    "attempts, coalesce(survey, 0), unknown_at IS NOT NULL");
-	if (st == NULL) {
-		rc = SQLITE_ERROR;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, (long long)now + mailer_lease());
-	sqlite3_bind_int64(st, 2, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-
-		c->id = id;
-		snprintf(c->recipient, sizeof c->recipient, "%s", col(st, 0));
-		c->attempts = sqlite3_column_int(st, 2);
-		c->survey = sqlite3_column_int64(st, 3);
-		c->maybe_delivered = sqlite3_column_int(st, 4);
-		c->len = len;
-		if ((c->message = malloc(len + 1)) == NULL) {
-			rc = SQLITE_NOMEM;
-			goto fail;
-		}
-		if (len > 0)
-			memcpy(c->message, sqlite3_column_blob(st, 1), len);
-		got = 1;
-		rc = sqlite3_step(st);
-	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = db_commit(mdb)) != SQLITE_OK)
-		goto fail;
 	storage_ok();
-	return got;
-fail:
-	snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(mdb));
-	sqlite3_finalize(st);
-	db_rollback(mdb);
-	outbox_claim_free(c);
-	storage_failing("claiming a mail", rc, msg);
-	return -1;
+	return c->id != 0;
+}
+
+/* After an attempt: an abort that was not the shutdown's (the lease could
+ * not be kept) ends with the attempt. */
+static void
+outbox_claim_done(struct store_outbox_claim *c)
+{
+	store_outbox_claim_free(c);
+	if (!atomic_load(&mailer_halting))
+		atomic_store(&mailer_abort, 0);
 }
 
 static int
 send_due(time_t now)
 {
-	sqlite3_stmt *st;
-	long long ids[NPSD_MAILER_BATCH];
-	int n = 0, sent = 0;
+	int sent = 0;
 
-	st = db_prepare(mdb, "SELECT id FROM outbox WHERE state = 'queued' AND "
-	    "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, NPSD_MAILER_BATCH);
-	while (n < NPSD_MAILER_BATCH && sqlite3_step(st) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-
-	for (int i = 0; i < n && !stopping(); i++) {
+	for (int i = 0; i < NPSD_MAILER_BATCH && !stopping(); i++) {
 		char err[512] = "", reply[NPSD_SMTP_REPLY_TEXT] = "", stored[1024];
-		struct outbox_claim c;
+		struct store_outbox_claim c;
 		enum transport_status status;
-		int got = claim(ids[i], time(NULL), &c);
+		long long lease_until;
+		int got = claim(now, &c, &lease_until), recorded;
 
 		if (got == -1)
 			return -1;
-		if (got == 0)	/* cancelled meanwhile */
-			continue;
+		if (got == 0)
+			break;
+		keeper_hold(&c, lease_until);
 		status = deliver(c.recipient, c.message, c.len, err, sizeof err, reply,
 		    sizeof reply);
+		keeper_hold(NULL, 0);
 		if (status == TRANSPORT_SENT) {
 			log_info("mail %lld delivered (attempt %d)", c.id, c.attempts);
 			sent++;
@@ -626,59 +570,39 @@ send_due(time_t now)
 		 * keeps them for the administrator, the log does not */
 		snprintf(stored, sizeof stored, "%s%s%s", err, *reply ? "; server said: " : "",
 		    reply);
-		if (record_until_done(&c, status, stored) == -1) {
-			outbox_claim_free(&c);
+		recorded = record_until_done(&c, status, stored);
+		outbox_claim_done(&c);
+		if (recorded == -1)
 			return -1;
-		}
-		outbox_claim_free(&c);
 	}
 	return sent;
 }
 
-/* Rows left 'sending' were being handed over when npsd stopped without
- * recording the outcome (a crash, or a database that could not be
+/* Rows left 'sending' were being handed over when their sender stopped
+ * without recording the outcome (a crash, or a database that could not be
  * written): the reader may have a copy, so they go out again first, from
- * the stored message, under the same Message-ID. At start every such row
- * is this instance's own (SQLite serves one npsd); while running, only a
- * row whose lease has run out. */
+ * the stored message, under the same Message-ID. At start on SQLite every
+ * such row is this instance's own (SQLite serves one npsd); otherwise, and
+ * always on PostgreSQL, where another live instance may be sending it,
+ * only a row whose lease has run out. */
 static void
 recover_sending(time_t now, int at_start)
 {
-	sqlite3_stmt *st;
-	int rc, n;
+	int any = at_start && store_backend(mdb) == STORE_SQLITE;
+	long long n = 0;
+	char msg[256];
+	int rc;
 
-	if (db_begin(mdb) != SQLITE_OK)
-		return;
-	st = db_prepare(mdb, "UPDATE outbox SET state = 'queued', lease_until = NULL, "
-	    "next_attempt_at = ?1, unknown_at = coalesce(unknown_at, ?1), "
-	    "last_error = 'interrupted while sending' WHERE state = 'sending' AND "
-	    "(?2 OR lease_until < ?1)");
-	if (st == NULL) {
-		db_rollback(mdb);
-		return;
-	}
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, at_start);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	n = sqlite3_changes(mdb);
-	if (rc == SQLITE_DONE && n > 0) {
-		st = db_prepare(mdb, "UPDATE mail_attempt_counts SET count = count + ? WHERE "
-		    "outcome = 'interrupted'");
-		rc = SQLITE_ERROR;
-		if (st != NULL) {
-			sqlite3_bind_int(st, 1, n);
-			rc = sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-	}
-	if (rc != SQLITE_DONE || db_commit(mdb) != SQLITE_OK) {
-		db_rollback(mdb);
+	if ((rc = store_begin(mdb)) != STORE_OK ||
+	    (rc = store_outbox_recover(mdb, (long long)now, any, &n)) != STORE_OK ||
+	    (rc = store_commit(mdb)) != STORE_OK) {
+		rollback_keeping(msg, sizeof msg);
+		log_warnx("mailer: recovering interrupted mail: %s", msg);
 		return;
 	}
 	if (n > 0)
-		log_warnx("mailer: %d mail(s) were being sent when npsd stopped; sending them "
-		    "again under the same Message-ID", n);
+		log_warnx("mailer: %lld mail(s) were being sent when their sender stopped; "
+		    "sending them again under the same Message-ID", n);
 }
 
 static void *
@@ -694,16 +618,16 @@ mailer_main(void *arg)
 		int busy;
 
 		recover_sending(now, 0);
-		busy = queue_due_surveys(now) > 0;
+		busy = queue_due(0, now) > 0;
 		expire_surveys(now);
 		if (now - last_sweep >= NPSD_RETENTION_INTERVAL) {	/* at start, then hourly */
-			long long n = retention_sweep(db_store(mdb), mcfg->personal_data,
+			long long n = retention_sweep(mdb, mcfg->personal_data,
 			    mcfg->staff_data, now);
 
 			if (n > 0)
 				log_info("retention: personal data erased from %lld rows", n);
 			else if (n < 0)
-				log_warnx("retention: sweep failed: %s", sqlite3_errmsg(mdb));
+				log_warnx("retention: sweep failed: %s", store_errmsg(mdb));
 			last_sweep = now;
 		}
 		busy |= queue_reminders(now) > 0;
@@ -764,7 +688,8 @@ mailer_start(const struct config *cfg)
 	char err[512];
 
 	mcfg = cfg;
-	if ((mdb = db_open(config_store_target(cfg), cfg->synchronous, 0, err, sizeof err)) == NULL) {
+	if ((mdb = store_open(config_store_target(cfg), cfg->synchronous, 0, err,
+	    sizeof err)) == NULL) {
 		log_warnx("mailer: %s", err);
 		return -1;
 	}
@@ -786,8 +711,13 @@ mailer_start(const struct config *cfg)
 	mailer_stopping = 0;
 	mailer_done = 0;
 	atomic_store(&mailer_abort, 0);
-	if (pthread_create(&mailer_thread, NULL, mailer_main, NULL) != 0)
+	atomic_store(&mailer_halting, 0);
+	if (store_backend(mdb) == STORE_POSTGRESQL && keeper_start() == -1)
 		return -1;
+	if (pthread_create(&mailer_thread, NULL, mailer_main, NULL) != 0) {
+		keeper_stop();
+		return -1;
+	}
 	mailer_running = 1;
 	return 0;
 }
@@ -819,13 +749,15 @@ mailer_stop(void)
 	if (!mailer_done) {
 		log_warnx("mailer: a delivery is still in flight after %llds; aborting it "
 		    "(it is sent again at the next start)", mcfg->stop_grace);
+		atomic_store(&mailer_halting, 1);
 		atomic_store(&mailer_abort, 1);
 	}
 	pthread_mutex_unlock(&mailer_lock);
 	pthread_join(mailer_thread, NULL);
+	keeper_stop();
 	smtp_client_free(smtp);
 	smtp = NULL;
-	db_close(mdb);
+	store_close(mdb);
 	mdb = NULL;
 	mailer_running = 0;
 }

@@ -13,9 +13,10 @@
 #include "buf.h"
 #include "config.h"
 #include "crypto.h"
-#include "db.h"
 #include "http.h"
 #include "mailer.h"
+#include "store_metrics.h"
+#include "store_outbox.h"
 
 /* Label values are our own identifiers; escaped anyway. */
 static void
@@ -31,29 +32,52 @@ label(struct buf *b, const char *v)
 	}
 }
 
-/* One metric family from a query of (label values..., value). */
-static int
-family(sqlite3 *db, struct buf *b, const char *name, const char *type, const char *help,
-    const char *sql, const char *const *labels, int nlabels)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	int rc;
+/* One metric family: its header, then a sample per counted group. */
+struct family {
+	struct buf		*b;
+	const char		*name;
+	const char *const	*labels;
+	int			 nlabels;
+};
 
-	if (st == NULL)
-		return -1;
-	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		buf_puts(b, name);
-		for (int i = 0; i < nlabels; i++) {
-			buf_printf(b, "%s%s=\"", i == 0 ? "{" : ",", labels[i]);
-			label(b, (const char *)sqlite3_column_text(st, i));
-			buf_puts(b, "\"");
-		}
-		buf_printf(b, "%s %lld\n", nlabels > 0 ? "}" : "",
-		    sqlite3_column_int64(st, nlabels));
+static void
+family_sample(void *arg, const struct store_count *c)
+{
+	struct family *f = arg;
+
+	buf_puts(f->b, f->name);
+	for (int i = 0; i < f->nlabels; i++) {
+		buf_printf(f->b, "%s%s=\"", i == 0 ? "{" : ",", f->labels[i]);
+		label(f->b, c->label[i]);
+		buf_puts(f->b, "\"");
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	buf_printf(f->b, "%s %lld\n", f->nlabels > 0 ? "}" : "", c->value);
+}
+
+static int
+family(struct store *db, struct buf *b, const char *name, const char *type, const char *help,
+    int (*each)(struct store *, store_count_fn *, void *), const char *const *labels,
+    int nlabels)
+{
+	struct family f = { b, name, labels, nlabels };
+
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	return each(db, family_sample, &f) == STORE_OK ? 0 : -1;
+}
+
+/* A family of one unlabelled gauge. */
+static int
+gauge(struct store *db, struct buf *b, const char *name, const char *help,
+    int (*count)(struct store *, long long *))
+{
+	struct store_count c = { { NULL, NULL }, 0 };
+	struct family f = { b, name, NULL, 0 };
+
+	if (count(db, &c.value) != STORE_OK)
+		return -1;
+	buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	family_sample(&f, &c);
+	return 0;
 }
 
 /* With [server] metrics_token set, /metrics needs "Authorization: Bearer
@@ -88,7 +112,7 @@ metrics_handle(struct request *req)
 	static const char *const state[] = { "state" };
 	static const char *const kind_state[] = { "kind", "state" };
 	static const char *const outcome[] = { "outcome" };
-	sqlite3 *db = db_thread();
+	struct store *db = store_thread();
 	enum MHD_Result ret;
 	struct buf b;
 	int rc = 0;
@@ -103,27 +127,23 @@ metrics_handle(struct request *req)
 	label(&b, PACKAGE_VERSION);
 	buf_puts(&b, "\"} 1\n");
 	rc |= family(db, &b, "npsd_events_total", "counter",
-	    "Webhook deliveries by source and outcome.",
-	    "SELECT source, outcome, count(*) FROM deliveries GROUP BY 1, 2 ORDER BY 1, 2",
+	    "Webhook deliveries by source and outcome.", store_delivery_counts,
 	    source_outcome, 2);
-	rc |= family(db, &b, "npsd_surveys", "gauge", "Surveys by state.",
-	    "SELECT state, count(*) FROM surveys GROUP BY 1 ORDER BY 1", state, 1);
+	rc |= family(db, &b, "npsd_surveys", "gauge", "Surveys by state.", store_survey_counts,
+	    state, 1);
 	rc |= family(db, &b, "npsd_mail_messages", "gauge",
-	    "Messages in the outbox by kind and state.",
-	    "SELECT kind, state, count(*) FROM outbox GROUP BY 1, 2 ORDER BY 1, 2", kind_state, 2);
+	    "Messages in the outbox by kind and state.", store_outbox_counts, kind_state, 2);
 	rc |= family(db, &b, "npsd_mail_attempts_total", "counter",
 	    "Delivery attempts by outcome: sent, tempfail (4xx or connection), permfail (5xx), "
 	    "unknown (no final reply), interrupted (npsd stopped while sending).",
-	    "SELECT outcome, count FROM mail_attempt_counts ORDER BY 1", outcome, 1);
-	rc |= family(db, &b, "npsd_mail_queue_depth", "gauge",
-	    "Messages waiting to be sent.",
-	    "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')", NULL, 0);
-	rc |= family(db, &b, "npsd_address_lookups_waiting", "gauge",
+	    store_mail_attempt_counts, outcome, 1);
+	rc |= gauge(db, &b, "npsd_mail_queue_depth", "Messages waiting to be sent.",
+	    store_outbox_waiting);
+	rc |= gauge(db, &b, "npsd_address_lookups_waiting",
 	    "Closes waiting while their requester address is looked up (GLPI).",
-	    "SELECT count(*) FROM address_lookups", NULL, 0);
-	rc |= family(db, &b, "npsd_surveys_due", "gauge",
-	    "Surveys scheduled and not yet in the outbox.",
-	    "SELECT count(*) FROM surveys WHERE state = 'scheduled' AND queued = 0", NULL, 0);
+	    store_address_lookup_count);
+	rc |= gauge(db, &b, "npsd_surveys_due", "Surveys scheduled and not yet in the outbox.",
+	    store_survey_due_count);
 	buf_printf(&b, "# HELP npsd_mailer_storage_writable 1 while the mailer can record "
 	    "deliveries; 0 while its writes fail (it then sends nothing new).\n"
 	    "# TYPE npsd_mailer_storage_writable gauge\nnpsd_mailer_storage_writable %d\n",
