@@ -1,8 +1,9 @@
 /* npsctl_db_copy.c - `npsctl db copy --to TARGET`: the configured database
  * (SQLite file or PostgreSQL URL) copied into an empty one of either kind,
- * for moving to PostgreSQL and back. The copy itself and its check live
- * in store_copy.c; this file opens both sides, keeps passwords out of
- * what it prints and reports what was copied. */
+ * for moving to PostgreSQL and back. The copy itself and its row-for-row
+ * check live in store_copy.c; this file opens both sides, adds the check
+ * that the reports come out the same, keeps passwords out of what it
+ * prints and says what was copied. */
 #include "autoconfig.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "npsctl.h"
+#include "report.h"
 #include "store.h"
 #include "store_copy.h"
 #include "store_pg.h"
@@ -131,6 +133,68 @@ print_result(const struct store_copy_result *res, const char *source, const char
 	}
 }
 
+/* The report of every answer ever given, grouped by, as JSON text in
+ * *out (the caller frees it); -1 on a database error. */
+static int
+report_text(struct store *db, enum report_by by, time_t until, char **out)
+{
+	struct report_query q = { .by = by, .interval = REPORT_INTERVAL_NONE, .since = 0,
+	    .until = until };
+	struct report r = { 0 };
+	size_t len;
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	if (report_run(db, &q, &r) != 0)
+		return -1;
+	if ((f = open_memstream(out, &len)) == NULL) {
+		report_free(&r);
+		return -1;
+	}
+	rc = report_write_json(f, &q, &r);
+	report_free(&r);
+	if (fclose(f) != 0 || rc != 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* store_copy's last check: the reports by team, agent and category over
+ * all time are the same text computed on either side. */
+static int
+same_reports(struct store *from, struct store *to, void *arg, char *err, size_t errlen)
+{
+	static const enum report_by bys[] = { REPORT_BY_TEAM, REPORT_BY_AGENT,
+	    REPORT_BY_CATEGORY };
+	time_t until = time(NULL) + 366 * 86400;
+
+	(void)arg;
+	for (size_t i = 0; i < sizeof bys / sizeof bys[0]; i++) {
+		char *a = NULL, *b = NULL;
+		int same;
+
+		if (report_text(from, bys[i], until, &a) == -1 ||
+		    report_text(to, bys[i], until, &b) == -1) {
+			snprintf(err, errlen, "the report by %s: %s", report_by_name(bys[i]),
+			    store_errmsg(a == NULL ? from : to));
+			free(a);
+			return -1;
+		}
+		same = strcmp(a, b) == 0;
+		free(a);
+		free(b);
+		if (!same) {
+			snprintf(err, errlen, "the report by %s differs between the source and "
+			    "the copy", report_by_name(bys[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The target's PostgreSQL password from --password-file, for the
  * connection about to be opened; without one libpq takes it from the URL,
  * PGPASSWORD or PGPASSFILE. */
@@ -222,7 +286,7 @@ db_copy(int argc, char **argv)
 		fprintf(stderr, "npsctl: db copy: the target, %s: %s\n", shown_target, err);
 		goto out;
 	}
-	status = store_copy(from, to, &res, err, sizeof err);
+	status = store_copy(from, to, same_reports, NULL, &res, err, sizeof err);
 	if (status != STORE_COPY_OK) {
 		scrub(err, source);
 		scrub(err, target);
@@ -231,8 +295,8 @@ db_copy(int argc, char **argv)
 		goto out;
 	}
 	print_result(&res, shown_source, shown_target, seconds_since(&t0));
-	printf("every table holds the same rows on both sides (counted, and each row's "
-	    "values compared by hash)\n");
+	printf("checked: every table holds the same rows on both sides (counted, each row's "
+	    "values hashed), and the reports by team, agent and category are the same\n");
 out:
 	store_close(to);
 	store_close(from);

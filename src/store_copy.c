@@ -600,8 +600,8 @@ copy_all(struct store *from, struct store *to, struct store_copy_result *res, ch
 }
 
 enum store_copy_status
-store_copy(struct store *from, struct store *to, struct store_copy_result *res, char *err,
-    size_t errlen)
+store_copy(struct store *from, struct store *to, store_copy_check check, void *arg,
+    struct store_copy_result *res, char *err, size_t errlen)
 {
 	enum store_copy_status status;
 
@@ -629,7 +629,9 @@ store_copy(struct store *from, struct store *to, struct store_copy_result *res, 
 	if (status == STORE_COPY_OK &&
 	    (status = check_empty(to, err, errlen)) == STORE_COPY_OK &&
 	    (status = copy_all(from, to, res, err, errlen)) == STORE_COPY_OK &&
-	    store_commit(to) != STORE_OK) {
+	    check != NULL && check(from, to, arg, err, errlen) == -1)
+		status = STORE_COPY_MISMATCH;
+	if (status == STORE_COPY_OK && store_commit(to) != STORE_OK) {
 		set_err(err, errlen, to, "committing the target", NULL);
 		status = STORE_COPY_FAILED;
 	}

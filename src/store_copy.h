@@ -31,6 +31,13 @@ struct store_copy_result {
 	struct store_copy_table	 tables[STORE_COPY_MAX_TABLES];
 };
 
+/* A caller's own check of the copy, run when every table has the same
+ * rows on both sides, with from still in its snapshot and to still in
+ * the copy's transaction: 0 lets the target commit; -1, with why in err,
+ * rolls it back (STORE_COPY_MISMATCH). */
+typedef int (*store_copy_check)(struct store *from, struct store *to, void *arg,
+    char *err, size_t errlen);
+
 /* Copies every table of from into to, which must be at the latest
  * schema and empty (it may hold what a freshly started npsd writes by
  * itself: the form key and the zeroed mail counters, which the source's
@@ -39,8 +46,10 @@ struct store_copy_result {
  * in foreign-key order with every id kept, PostgreSQL's identity
  * sequences moved past the copied ids, and committed only when each
  * table has the same rows on both sides (counted, and every row's values
- * hashed). err says why on any status but STORE_COPY_OK. */
+ * hashed) and check, when not NULL, agrees. err says why on any status
+ * but STORE_COPY_OK. */
 enum store_copy_status store_copy(struct store *from, struct store *to,
-	    struct store_copy_result *, char *err, size_t errlen);
+	    store_copy_check check, void *arg, struct store_copy_result *,
+	    char *err, size_t errlen);
 
 #endif
