@@ -4,6 +4,7 @@
 # never overwrites a file; restored in place of the database, npsd starts
 # on it and the links mailed before the backup still work.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
+sqlite_only "npsctl backup is SQLite's VACUUM INTO of the database file"
 
 write_config "$WORK/npsd.conf" \
     '[mail]' "transport = maildir:$WORK/mail" \

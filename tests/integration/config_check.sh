@@ -60,13 +60,23 @@ printf 's3cret\n' > "$WORK/no-such-password"
 out=$("$NPSD" -n -c "$WORK/pw.conf" 2>&1); rc=$?
 check "a readable password file passes" 0 "$rc"
 
-write_config "$WORK/db.conf" '[database]' "path = $WORK/missing-dir/npsd.db" \
-    '[source.generic]' "secret = $SECRET"
-out=$("$NPSD" -n -c "$WORK/db.conf" 2>&1); rc=$?
-check "npsd -n exits 3 when the database's directory is missing" 3 "$rc"
-check_contains "and names [database] path" "[database] path" "$out"
-out=$(timeout 10 "$NPSD" -f -c "$WORK/db.conf" 2>&1); rc=$?
-check "so does start-up" 3 "$rc"
+if sqlite_part "the SQLite file's directory"; then
+	write_config "$WORK/db.conf" '[database]' "path = $WORK/missing-dir/npsd.db" \
+	    '[source.generic]' "secret = $SECRET"
+	out=$("$NPSD" -n -c "$WORK/db.conf" 2>&1); rc=$?
+	check "npsd -n exits 3 when the database's directory is missing" 3 "$rc"
+	check_contains "and names [database] path" "[database] path" "$out"
+	out=$(timeout 10 "$NPSD" -f -c "$WORK/db.conf" 2>&1); rc=$?
+	check "so does start-up" 3 "$rc"
+else
+	write_config "$WORK/db.conf" '[database]' "password_file = $WORK/missing-dir/password" \
+	    '[source.generic]' "secret = $SECRET"
+	out=$("$NPSD" -n -c "$WORK/db.conf" 2>&1); rc=$?
+	check "npsd -n exits 3 when the database's password file is missing" 3 "$rc"
+	check_contains "and names [database] password_file" "[database] password_file" "$out"
+	out=$(timeout 10 "$NPSD" -f -c "$WORK/db.conf" 2>&1); rc=$?
+	check "so does start-up" 3 "$rc"
+fi
 
 : > "$WORK/a-file"
 write_config "$WORK/md.conf" '[mail]' "transport = maildir:$WORK/a-file/mail" \

@@ -119,20 +119,7 @@ check "a session for the busy-database checks" "yes yes" \
 
 # Another process holds the write lock until every request below was
 # answered (at most 30 s; two requests on one server thread wait in turn).
-"$PYTHON3" - "$WORK/npsd.db" "$WORK/locked" "$WORK/release" <<'PY' &
-import os, sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-c.execute("BEGIN IMMEDIATE")
-c.execute("INSERT INTO suppressions (address_hash, reason, created_at) VALUES ('lock', 'x', 0)")
-open(sys.argv[2], "w").close()
-for _ in range(300):
-    if os.path.exists(sys.argv[3]):
-        break
-    time.sleep(0.1)
-c.execute("ROLLBACK")
-PY
-LOCK_PID=$!
-wait_for test -e "$WORK/locked"
+hold_write_lock "$WORK/locked" "$WORK/release"
 busy() {	# NAME CURL-ARGS...: in the background, status and headers to $WORK/busy.NAME
 	name=$1
 	shift

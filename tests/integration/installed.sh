@@ -7,6 +7,7 @@
 # sysusers/tmpfiles snippets and the man pages name those paths, and a
 # second make install keeps an edited configuration.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
+sqlite_only "the installed defaults keep the database as a SQLite file in the state directory"
 
 builddir=$(cd "$(dirname "$NPSD")/.." && pwd)
 prefix=$WORK/prefix

@@ -5,6 +5,7 @@
 # alongside; the lock goes with the process (kill -9 leaves nothing that
 # blocks the next start).
 . "$TOP_SRCDIR/tests/integration/lib.sh"
+sqlite_only "one npsd per database is SQLite's file lock; several npsd share one PostgreSQL"
 
 write_config "$WORK/npsd.conf" '[survey]' 'delay = 0' '[source.generic]' "secret = $SECRET"
 start_npsd "$WORK/npsd.conf"

@@ -148,16 +148,23 @@ write_config() {
 	shift
 	{
 		printf '[server]\nlisten = 127.0.0.1:0\npublic_url = http://127.0.0.1:1\nthreads = 4\n'
-		if [ "$BACKEND" = postgresql ]; then
-			printf '[database]\nurl = %s\npassword_file = %s\n' "$PG_DB_URL" \
-			    "$NPSD_TEST_PG_PASSWORD_FILE"
-		else
-			printf '[database]\npath = %s/npsd.db\n' "$WORK"
-		fi
+		database_lines "$WORK/npsd.db"
 		printf '[mail]\ntransport = maildir:%s/mail\n' "$WORK"
 		printf '[survey]\ntemplates = %s/etc/templates\n' "$TOP_SRCDIR"
 		for line in "$@"; do printf '%s\n' "$line"; done
 	} > "$file"
+}
+
+# database_lines SQLITE_PATH: the [database] section of a config, for
+# this test's database: the SQLite file SQLITE_PATH, or on PostgreSQL the
+# test's database (SQLITE_PATH unused)
+database_lines() {
+	if [ "$BACKEND" = postgresql ]; then
+		printf '[database]\nurl = %s\npassword_file = %s\n' "$PG_DB_URL" \
+		    "$NPSD_TEST_PG_PASSWORD_FILE"
+	else
+		printf '[database]\npath = %s\n' "$1"
+	fi
 }
 
 # start_npsd CONFIG: starts the daemon, waits until it listens, sets PORT
@@ -244,6 +251,49 @@ sql() {
 	[ -n "$sql_out" ] && printf '%s\n' "$sql_out" |
 	    awk 'BEGIN { FS = OFS = "|" } { for (i = 1; i <= NF; i++) if ($i == "t") $i = 1; else if ($i == "f") $i = 0; print }'
 	return $sql_rc
+}
+
+# db_dump: every row of every table of the test's database, as SQL text
+db_dump() {
+	if [ "$BACKEND" = postgresql ]; then
+		PGPASSWORD=$PG_PASSWORD pg_dump --no-password --data-only -d "$PG_DB_URL"
+	else
+		sqlite3 -cmd '.timeout 5000' "$WORK/npsd.db" .dump
+	fi
+}
+
+# hold_write_lock READY RELEASE: in the background (LOCK_PID), another
+# process takes the database's write lock, touches READY once it holds it,
+# and lets go when RELEASE exists (or after 30 s). Writers then wait and
+# fail after npsd's busy timeout; readers go on. SQLite: BEGIN IMMEDIATE;
+# PostgreSQL: every table locked IN EXCLUSIVE MODE (reads allowed).
+hold_write_lock() {
+	rm -f "$1" "$2"
+	if [ "$BACKEND" = postgresql ]; then
+		{
+			printf 'BEGIN;\n'
+			printf "DO \$\$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables "
+			printf "WHERE schemaname = 'public' LOOP EXECUTE format('LOCK TABLE %%I IN EXCLUSIVE MODE', t); "
+			printf "END LOOP; END \$\$;\n"
+			printf '\\! touch %s\n' "$1"
+			for _ in $(seq 1 300); do [ -e "$2" ] && break; sleep 0.1; done
+			printf 'ROLLBACK;\n'
+		} | pg_psql "$PG_DB_URL" > /dev/null &
+	else
+		"$PYTHON3" - "$WORK/npsd.db" "$1" "$2" <<'PY' &
+import os, sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+for _ in range(300):
+    if os.path.exists(sys.argv[3]):
+        break
+    time.sleep(0.1)
+c.execute("ROLLBACK")
+PY
+	fi
+	LOCK_PID=$!
+	wait_for test -e "$1"
 }
 
 # wait_for COMMAND...: up to 60 s

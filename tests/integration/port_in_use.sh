@@ -10,7 +10,7 @@ start_npsd "$WORK/npsd.conf"
 mkdir "$WORK/second"
 {
 	printf '[server]\nlisten = 127.0.0.1:%s\npublic_url = http://127.0.0.1:%s\n' "$PORT" "$PORT"
-	printf '[database]\npath = %s/second/npsd.db\n' "$WORK"
+	database_lines "$WORK/second/npsd.db"
 	printf '[survey]\ntemplates = %s/etc/templates\n' "$TOP_SRCDIR"
 	printf '[mail]\ntransport = maildir:%s/second/mail\n' "$WORK"
 	printf '[source.generic]\nsecret = %s\n' "$SECRET"

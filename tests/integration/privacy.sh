@@ -79,11 +79,13 @@ check_contains "forget says what it erased" "comments erased" "$out"
 case $out in *anna*) not_ok "forget prints the address" ;; *) ok "forget does not print the address" ;; esac
 
 # every text column of every table, and the files themselves
-dump=$(sqlite3 "$WORK/npsd.db" .dump)
+dump=$(db_dump)
 for needle in anna@example.net 'Anna Verhoeven' Anna-secret Anna-praise 'Called Anna'; do
 	check "no table holds \"$needle\"" 0 "$(printf '%s' "$dump" | grep -ci "$needle")"
-	check "nor the database or WAL file" 0 \
-	    "$(cat "$WORK"/npsd.db "$WORK"/npsd.db-wal 2>/dev/null | grep -aci "$needle")"
+	if sqlite_part "the SQLite file and its WAL"; then
+		check "nor the database or WAL file" 0 \
+		    "$(cat "$WORK"/npsd.db "$WORK"/npsd.db-wal 2>/dev/null | grep -aci "$needle")"
+	fi
 done
 check "reports by team give the same numbers" "$before_team" "$(ctl report --by team --format json)"
 check "reports by agent give the same numbers" "$before_agent" "$(ctl report --by agent --format json)"

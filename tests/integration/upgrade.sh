@@ -3,6 +3,7 @@
 # migrated at start without mailing a reminder for the surveys it already
 # sent.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
+sqlite_only "it starts from a schema-1 SQLite file"
 
 now=$(date +%s)
 sent=$((now - 5 * 86400))

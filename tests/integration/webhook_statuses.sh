@@ -105,10 +105,7 @@ check_contains "the log names what was dropped" "dropped agent.email" "$(cat "$W
 check "and no address" "" "$(grep 'dropped' "$WORK/npsd.log" | grep -o '[a-z]*@example.net' || true)"
 
 # 503 + Retry-After while another process holds the write lock
-( echo "BEGIN IMMEDIATE; INSERT INTO suppressions VALUES ('x', 'lock', 0);"; sleep 9; echo "ROLLBACK;" ) |
-    sqlite3 "$WORK/npsd.db" &
-locker=$!
-sleep 0.5
+hold_write_lock "$WORK/locked" "$WORK/release"
 printf '%s' "$(closed_event INC-5 locked@example.net)" > "$WORK/body.json"
 ts=$(date +%s)
 sig=$(sign msg_locked "$ts" "$WORK/body.json")
@@ -118,7 +115,8 @@ curl -s -D "$WORK/headers" -o "$WORK/response" -H 'Content-Type: application/jso
 check_contains "a locked database is 503" " 503" "$(head -n 1 "$WORK/headers")"
 check_contains "with Retry-After" "Retry-After:" "$(cat "$WORK/headers")"
 check "error unavailable" unavailable "$(json_field "$(cat "$WORK/response")" error)"
-wait "$locker"
+touch "$WORK/release"
+wait "$LOCK_PID"
 post "$(closed_event INC-5 locked@example.net)" msg_locked
 check "the same delivery succeeds once the lock is gone" 202 "$STATUS"
 
