@@ -79,7 +79,7 @@ reset_db() {
 	if [ "$BACKEND" = postgresql ]; then
 		pg_drop && pg_create || { echo "cannot make the database $PG_DB anew"; exit 1; }
 	else
-		rm -f "$WORK"/npsd.db "$WORK"/npsd.db-*
+		rm -f "$WORK"/npsd.db*
 	fi
 }
 
