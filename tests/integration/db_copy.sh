@@ -23,7 +23,7 @@ else
 		exit 77
 	fi
 	# the cluster runs as nobody when this runs as root: outside $WORK (0700)
-	CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/npsd-pg.XXXXXX")
+	CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/npsd-db-copy.XXXXXX")
 	chmod 755 "$CLUSTER_DIR"
 	trap '"$TOP_SRCDIR/tests/pg_cluster" stop "$CLUSTER_DIR/cluster"; rm -rf "$CLUSTER_DIR"; cleanup' EXIT
 	CLUSTER_BASE=$("$TOP_SRCDIR/tests/pg_cluster" start "$CLUSTER_DIR/cluster") || exit 1
