@@ -2,9 +2,19 @@
 # backup.sh - npsctl backup copies the database while npsd takes webhooks;
 # the copy passes SQLite's integrity check, is readable by its owner only,
 # never overwrites a file; restored in place of the database, npsd starts
-# on it and the links mailed before the backup still work.
+# on it and the links mailed before the backup still work. On PostgreSQL
+# it refuses, naming pg_dump, and writes nothing.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 sqlite_only "npsctl backup is SQLite's VACUUM INTO of the database file"
+
+if [ "$BACKEND" = postgresql ]; then
+	write_config "$WORK/npsd.conf"
+	out=$("$NPSCTL" -c "$WORK/npsd.conf" backup "$WORK/copy.db" 2>&1)
+	check "npsctl backup refuses a PostgreSQL database" 1 "$?"
+	check_contains "and names pg_dump" "pg_dump" "$out"
+	check "and writes nothing" "" "$(ls "$WORK" | grep copy)"
+	finish
+fi
 
 write_config "$WORK/npsd.conf" \
     '[mail]' "transport = maildir:$WORK/mail" \
