@@ -259,7 +259,7 @@ cmd_report(int argc, char **argv)
 	period_finish(&q, &po);
 
 	db = open_db(&cfg);
-	if ((rc = npsctl_report_run(db, &q, &r)) != 0) {
+	if ((rc = report_run(db, &q, &r)) != 0) {
 		if (rc == -2)
 			fprintf(stderr, "npsctl: report: the period has more than %d buckets or "
 			    "the report more than %d rows; choose a shorter period or a longer "

@@ -7,7 +7,6 @@
 
 #include "db.h"
 #include "npsctl.h"
-#include "store_sqlite.h"
 
 sqlite3 *
 open_db_sqlite(struct config *cfg)
@@ -53,10 +52,4 @@ change_end(sqlite3 *db, sqlite3_stmt *st, const char *none)
 	else if (db_commit(db) != SQLITE_OK)
 		rc = EXIT_RUNTIME;
 	return rc;
-}
-
-int
-npsctl_report_run(struct store *s, const struct report_query *q, struct report *r)
-{
-	return report_run(s, q, r);
 }

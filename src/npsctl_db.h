@@ -8,7 +8,6 @@
 #include <sqlite3.h>
 
 #include "config.h"
-#include "report.h"
 
 /* open_db's store as a SQLite handle that db_close and db_store know;
  * exits on PostgreSQL (such a command is not converted yet). */
@@ -18,8 +17,5 @@ const char *text_col(sqlite3_stmt *, int col);
  * transaction: committed, or rolled back with none printed when no row
  * changed (none NULL: that is fine). 0 or EXIT_RUNTIME. */
 int	change_end(sqlite3 *, sqlite3_stmt *, const char *none);
-/* report_run on the store's SQLite handle, until report_run takes a store. */
-struct store;
-int	npsctl_report_run(struct store *, const struct report_query *, struct report *);
 
 #endif
