@@ -5,7 +5,6 @@
 # on it and the links mailed before the backup still work. On PostgreSQL
 # it refuses, naming pg_dump, and writes nothing.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
-sqlite_only "npsctl backup is SQLite's VACUUM INTO of the database file"
 
 if [ "$BACKEND" = postgresql ]; then
 	write_config "$WORK/npsd.conf"
