@@ -46,7 +46,7 @@ for n in A B; do
 	cat > "$WORK/$n.conf" <<CONF
 [server]
 listen = 127.0.0.1:$port
-public_url = http://127.0.0.1:$PROXY_PORT
+public_url = http://npsd.test:$PROXY_PORT
 threads = 4
 [database]
 url = $PG_DB_URL
