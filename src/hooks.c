@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "crypto.h"
-#include "db.h"
+#include "store.h"
 #include "event.h"
 #include "hooks.h"
 #include "http.h"
@@ -76,7 +76,7 @@ answer(struct request *req)
 	struct intake_job *job = req->job;
 	json_t *out;
 
-	if (job->rc != SQLITE_OK) {
+	if (job->rc != STORE_OK) {
 		if (db_unavailable(job->rc))
 			return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 			    "storage is unavailable; retry later");
@@ -180,7 +180,7 @@ hooks_handle(struct request *req)
 	MHD_suspend_connection(req->conn);
 	if (intake_enqueue(job) == -1) {
 		MHD_resume_connection(req->conn);
-		job->rc = SQLITE_BUSY;	/* shutting down: ask to retry */
+		job->rc = STORE_BUSY;	/* shutting down: ask to retry */
 	}
 	return MHD_YES;
 }

@@ -117,6 +117,7 @@ BASE=http://127.0.0.1:$PROXY_PORT
 wait_for curl -sf -o /dev/null "$BASE/healthz" ||
     { echo "nginx did not start:"; cat "$WORK/nginx/stderr" "$WORK/nginx/error.log"; exit 1; }
 
+T0=$(date +%s)
 # the closes, with instance A killed halfway and started again
 echo 0 > "$WORK/closes.progress"
 "$PYTHON3" "$TOP_SRCDIR/tests/failover_load.py" closes --base "$BASE" \
@@ -141,6 +142,7 @@ check "one survey per close" "$CLOSES" "$(pg "SELECT count(*) FROM surveys WHERE
 check "no ticket has two surveys" 0 \
     "$(pg "SELECT count(*) FROM (SELECT ticket FROM surveys GROUP BY ticket HAVING count(*) > 1) t")"
 
+echo "# closes done after $(($(date +%s) - T0)) s"
 # every survey mailed: wait for the mailers (a row the killed instance
 # held waits for its lease to expire)
 sent() { pg "SELECT count(*) FROM surveys WHERE ticket_id LIKE 'FO-%' AND state = 'sent'"; }
@@ -149,6 +151,7 @@ for _ in $(seq 1 1200); do
 	sleep 0.25
 done
 check "every survey is mailed" "$CLOSES" "$(sent)"
+echo "# every survey mailed after $(($(date +%s) - T0)) s"
 "$PYTHON3" - "$WORK/sink" > "$WORK/mids" <<'PY'
 import email, glob, sys
 for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
