@@ -77,7 +77,7 @@ answer(struct request *req)
 	json_t *out;
 
 	if (job->rc != STORE_OK) {
-		if (db_unavailable(job->rc))
+		if (store_unavailable(job->rc))
 			return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 			    "storage is unavailable; retry later");
 		return http_error(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
