@@ -28,8 +28,9 @@ pg() { sql "$1"; }
 
 PID_A= PID_B= NGINX_PID=
 stop_all() {
-	for p in $PID_A $PID_B $NGINX_PID; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	for p in $PID_A $PID_B; do kill -9 "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	# TERM: nginx's master stops its workers too
+	[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
 }
 trap 'stop_all; cleanup' EXIT
 
