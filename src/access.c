@@ -3,12 +3,13 @@
  * for anything else is refused, never widened or silently narrowed. */
 #include "autoconfig.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "access.h"
 #include "crypto.h"
-#include "db.h"
+#include "store_access.h"
 
 const char *
 access_role_name(enum access_role r)
@@ -35,22 +36,12 @@ access_role_parse(const char *s, enum access_role *r)
 	return 0;
 }
 
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 long long
-access_token_create(sqlite3 *db, enum access_role role, const char *agent,
+access_token_create(struct store *db, enum access_role role, const char *agent,
     const char *const *teams, size_t nteams, time_t now, time_t expires_at, const char *label,
     char out[ACCESS_TOKEN_LEN + 1])
 {
 	char raw[NPSD_TOKEN_CHARS + 1], hash[CRYPTO_SHA256_HEX];
-	sqlite3_stmt *st;
 	long long id;
 
 	if (crypto_token_new(raw) == -1)
@@ -58,47 +49,19 @@ access_token_create(sqlite3 *db, enum access_role role, const char *agent,
 	snprintf(out, ACCESS_TOKEN_LEN + 1, "%s%s", ACCESS_TOKEN_PREFIX, raw);
 	crypto_wipe(raw, sizeof raw);
 	crypto_sha256_hex(out, strlen(out), hash);
-	if (db_begin(db) != SQLITE_OK)
-		return -1;
-	st = db_prepare(db, "INSERT INTO api_tokens (hash, role, agent_id, created_at, expires_at, "
-	    "label) VALUES (?, ?, ?, ?, ?, ?)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, access_role_name(role), -1, SQLITE_STATIC);
-	if (role == ACCESS_AGENT)
-		sqlite3_bind_text(st, 3, agent, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	if (expires_at > 0)
-		sqlite3_bind_int64(st, 5, expires_at);
-	sqlite3_bind_text(st, 6, label != NULL ? label : "", -1, SQLITE_STATIC);
-	if (step_done(st) == -1)
-		goto fail;
-	id = sqlite3_last_insert_rowid(db);
-	for (size_t i = 0; role == ACCESS_MANAGER && i < nteams; i++) {
-		st = db_prepare(db, "INSERT OR IGNORE INTO api_token_teams (token, team_id) "
-		    "VALUES (?, ?)");
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, teams[i], -1, SQLITE_STATIC);
-		if (step_done(st) == -1)
-			goto fail;
-	}
-	if (db_commit(db) != SQLITE_OK)
-		goto fail;
+	/* an agent token names its agent, a manager token its teams, no more */
+	id = store_api_token_create(db, hash, access_role_name(role),
+	    role == ACCESS_AGENT ? agent : NULL, teams, role == ACCESS_MANAGER ? nteams : 0,
+	    (long long)now, (long long)expires_at, label);
+	if (id < 0)
+		crypto_wipe(out, ACCESS_TOKEN_LEN + 1);
 	return id;
-fail:
-	db_rollback(db);
-	crypto_wipe(out, ACCESS_TOKEN_LEN + 1);
-	return -1;
 }
 
 int
-access_token_find(sqlite3 *db, const char *token, time_t now, struct access_principal *p)
+access_token_find(struct store *db, const char *token, time_t now, struct access_principal *p)
 {
-	char hash[CRYPTO_SHA256_HEX];
-	sqlite3_stmt *st;
+	char hash[CRYPTO_SHA256_HEX], role[16];
 	int rc;
 
 	memset(p, 0, sizeof *p);
@@ -108,51 +71,18 @@ access_token_find(sqlite3 *db, const char *token, time_t now, struct access_prin
 		return 0;
 	/* looked up by hash: the comparison never sees the token itself */
 	crypto_sha256_hex(token, strlen(token), hash);
-	st = db_cached(db, "SELECT id, role, coalesce(agent_id, '') FROM api_tokens "
-	    "WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)");
-	if (st == NULL)
+	rc = store_api_token_find(db, hash, (long long)now, &p->token_id, role, sizeof role,
+	    p->agent_id, sizeof p->agent_id);
+	if (rc != 1)
+		return rc;
+	if (access_role_parse(role, &p->role) == -1)
 		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		p->token_id = sqlite3_column_int64(st, 0);
-		if (access_role_parse((const char *)sqlite3_column_text(st, 1), &p->role) == -1)
-			rc = SQLITE_ERROR;
-		snprintf(p->agent_id, sizeof p->agent_id, "%s", sqlite3_column_text(st, 2));
-	}
-	db_done(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
+	if (p->role == ACCESS_MANAGER &&
+	    store_api_token_teams(db, p->token_id, p->teams, NPSD_MAX_REPORT_TEAMS,
+	    &p->nteams) == -1)
 		return -1;
-	if (p->role == ACCESS_MANAGER) {
-		st = db_cached(db, "SELECT team_id FROM api_token_teams WHERE token = ? "
-		    "ORDER BY team_id");
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, p->token_id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->nteams < NPSD_MAX_REPORT_TEAMS) {
-			if ((p->teams[p->nteams] = strdup((const char *)sqlite3_column_text(st, 0)))
-			    == NULL)
-				break;
-			p->nteams++;
-		}
-		db_done(st);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-			access_principal_free(p);
-			return -1;
-		}
-	}
-	/* when it was last used, to the minute: no write per request */
-	st = db_cached(db, "UPDATE api_tokens SET used_at = ?1 WHERE id = ?2 AND "
-	    "(used_at IS NULL OR used_at < ?1 - 60)");
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int64(st, 2, p->token_id);
-		sqlite3_step(st);
-		db_done(st);
-	}
+	/* when it was last used, to the minute; a failure costs only that */
+	store_api_token_touch(db, p->token_id, (long long)now);
 	return 1;
 }
 

@@ -4,11 +4,11 @@
 #ifndef NPSD_ACCESS_H
 #define NPSD_ACCESS_H
 
-#include <sqlite3.h>
 #include <time.h>
 
 #include "limits.h"
 #include "report.h"
+#include "store.h"
 
 enum access_role { ACCESS_AGENT, ACCESS_MANAGER, ACCESS_ADMIN };
 
@@ -29,12 +29,12 @@ int	access_role_parse(const char *, enum access_role *);
 /* Creates a token in its own transaction; out receives the token (shown
  * once, never stored). expires_at 0: never; label (may be NULL) says whose
  * it is. Returns the token's id, or -1. */
-long long access_token_create(sqlite3 *, enum access_role, const char *agent,
+long long access_token_create(struct store *, enum access_role, const char *agent,
     const char *const *teams, size_t nteams, time_t now, time_t expires_at, const char *label,
     char out[ACCESS_TOKEN_LEN + 1]);
 /* 1 and fills p for a valid, unrevoked, unexpired token; 0 when there is
  * none; -1 on a database error. Marks the token used. */
-int	access_token_find(sqlite3 *, const char *token, time_t now,
+int	access_token_find(struct store *, const char *token, time_t now,
     struct access_principal *p);
 void	access_principal_free(struct access_principal *);
 

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "access.h"
-#include "db.h"
 #include "event.h"
 #include "http.h"
 #include "log.h"
@@ -74,7 +73,7 @@ static int
 authenticate(struct request *req, struct access_principal *p, enum MHD_Result *ret)
 {
 	const char *h = http_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-	sqlite3 *db = db_thread();
+	struct store *db = store_thread();
 	int rc;
 
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
@@ -235,7 +234,7 @@ api_nps(struct request *req)
 			return http_error(req, MHD_HTTP_BAD_REQUEST, "too_large",
 			    "the period has too many buckets; choose a shorter period or a "
 			    "longer interval");
-		log_warnx("api: report failed: %s", sqlite3_errmsg(db_thread()));
+		log_warnx("api: report failed: %s", store_errmsg(store_thread()));
 		return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 		    "the report could not be read");
 	}
@@ -317,7 +316,7 @@ api_responses(struct request *req)
 	access_principal_free(&p);
 	if (n < 0) {
 		json_decref(list.rows);
-		log_warnx("api: responses failed: %s", sqlite3_errmsg(db_thread()));
+		log_warnx("api: responses failed: %s", store_errmsg(store_thread()));
 		return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
 		    "the responses could not be read");
 	}

@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "access.h"
-#include "db.h"
 #include "event.h"
 #include "message.h"
 #include "npsctl.h"
+#include "store_access.h"
 
 /* An agent or team id as events carry them: 1 to NPSD_MAX_ID bytes, no
  * control characters, no commas (lists are comma-separated). */
@@ -30,31 +30,30 @@ id_valid(const char *s)
 }
 
 static int
-finish(sqlite3 *db, struct config *cfg, int rc)
+finish(struct store *db, struct config *cfg, int rc)
 {
-	if (rc != 0 && sqlite3_errcode(db) != SQLITE_OK && sqlite3_errcode(db) != SQLITE_DONE &&
-	    sqlite3_errcode(db) != SQLITE_ROW)
-		fprintf(stderr, "npsctl: %s\n", sqlite3_errmsg(db));
-	db_close(db);
+	store_close(db);
 	config_free(cfg);
 	return rc;
 }
 
+/* A database error: said, and the command fails. */
+static int
+failed(struct store *db, struct config *cfg)
+{
+	fprintf(stderr, "npsctl: %s\n", store_errmsg(db));
+	return finish(db, cfg, EXIT_RUNTIME);
+}
+
 /* A typo in an id would make a token that sees nothing: say so. */
 static void
-warn_unknown(sqlite3 *db, const char *sql, const char *const *ids, size_t n, const char *what)
+warn_unknown(struct store *db, int (*seen)(struct store *, const char *),
+    const char *const *ids, size_t n, const char *what)
 {
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st = db_prepare(db, sql);
-
-		if (st == NULL)
-			return;
-		sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (seen(db, ids[i]) == 0)
 			fprintf(stderr, "npsctl: warning: no event has named %s \"%s\" yet; the "
 			    "token sees nothing until one does\n", what, ids[i]);
-		sqlite3_finalize(st);
-	}
 }
 
 static int
@@ -89,7 +88,7 @@ token_create(int argc, char **argv)
 	int have_role = 0, nteams = 0, ch;
 	time_t now = time(NULL);
 	struct config cfg;
-	sqlite3 *db;
+	struct store *db;
 
 	while ((ch = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -144,14 +143,14 @@ token_create(int argc, char **argv)
 		usage_error("%s", "token create --role manager: give --team ID[,ID] (and no --agent)");
 	if (role == ACCESS_ADMIN && (nteams > 0 || agent != NULL))
 		usage_error("%s", "token create --role admin: sees everything; give no --agent or --team");
-	db = open_db_sqlite(&cfg);
-	warn_unknown(db, role == ACCESS_AGENT ? "SELECT count(*) FROM agents WHERE id = ?" :
-	    "SELECT count(*) FROM teams WHERE id = ?", role == ACCESS_AGENT ? &agent : teams,
+	db = open_db(&cfg);
+	warn_unknown(db, role == ACCESS_AGENT ? store_agent_exists : store_team_exists,
+	    role == ACCESS_AGENT ? &agent : teams,
 	    role == ACCESS_AGENT ? 1 : (size_t)nteams, role == ACCESS_AGENT ? "agent" : "team");
 	id = access_token_create(db, role, agent, teams, (size_t)nteams, now,
 	    expires > 0 ? now + (time_t)expires : 0, label, token);
 	if (id < 0)
-		return finish(db, &cfg, EXIT_RUNTIME);
+		return failed(db, &cfg);
 	printf("%s\n", token);
 	if (expires > 0)
 		event_format_time(now + (time_t)expires, when, sizeof when);
@@ -163,42 +162,39 @@ token_create(int argc, char **argv)
 }
 
 static int
+token_print(void *arg, const struct store_api_token *t)
+{
+	char created[32], expires[32] = "never", used[32] = "-";
+	const char *state = "active";
+	const time_t *now = arg;
+
+	event_format_time((time_t)t->created_at, created, sizeof created);
+	if (t->expires_at != 0) {
+		event_format_time((time_t)t->expires_at, expires, sizeof expires);
+		if (t->expires_at <= *now)
+			state = "expired";
+	}
+	if (t->used_at != 0)
+		event_format_time((time_t)t->used_at, used, sizeof used);
+	if (t->revoked_at != 0)
+		state = "revoked";
+	printf("%-5lld %-8s %-24.24s %-20s %-20s %-20s %-8s %s\n", t->id, t->role,
+	    strcmp(t->role, "admin") == 0 ? "everything" : *t->agent_id ? t->agent_id : t->teams,
+	    created, expires, used, state, t->label);
+	return 0;
+}
+
+static int
 token_list(void)
 {
 	struct config cfg;
-	sqlite3 *db = open_db_sqlite(&cfg);
-	sqlite3_stmt *st;
+	struct store *db = open_db(&cfg);
 	time_t now = time(NULL);
 
-	st = db_prepare(db, "SELECT t.id, t.role, coalesce(t.agent_id, ''), "
-	    "coalesce((SELECT group_concat(team_id, ',') FROM api_token_teams WHERE token = t.id), ''), "
-	    "t.created_at, t.expires_at, t.used_at, t.revoked_at, t.label FROM api_tokens t "
-	    "ORDER BY t.id");
-	if (st == NULL)
-		return finish(db, &cfg, EXIT_RUNTIME);
 	printf("%-5s %-8s %-24s %-20s %-20s %-20s %-8s %s\n", "id", "role", "scope", "created",
 	    "expires", "last used", "state", "label");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char created[32], expires[32] = "never", used[32] = "-";
-		const char *state = "active";
-
-		event_format_time((time_t)sqlite3_column_int64(st, 4), created, sizeof created);
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-			event_format_time((time_t)sqlite3_column_int64(st, 5), expires, sizeof expires);
-			if (sqlite3_column_int64(st, 5) <= now)
-				state = "expired";
-		}
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			event_format_time((time_t)sqlite3_column_int64(st, 6), used, sizeof used);
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-			state = "revoked";
-		printf("%-5lld %-8s %-24.24s %-20s %-20s %-20s %-8s %s\n",
-		    sqlite3_column_int64(st, 0), text_col(st, 1),
-		    strcmp(text_col(st, 1), "admin") == 0 ? "everything" :
-		    *text_col(st, 2) ? text_col(st, 2) : text_col(st, 3), created, expires, used,
-		    state, text_col(st, 8));
-	}
-	sqlite3_finalize(st);
+	if (store_api_token_each(db, token_print, &now) == -1)
+		return failed(db, &cfg);
 	return finish(db, &cfg, 0);
 }
 
@@ -206,32 +202,23 @@ static int
 token_revoke(const char *arg)
 {
 	struct config cfg;
-	sqlite3 *db;
-	sqlite3_stmt *st;
+	struct store *db;
 	char *end;
 	long long id = strtoll(arg, &end, 10);
-	char none[64];
 	int rc;
 
 	if (*arg == '\0' || *end != '\0' || id <= 0)
 		usage_error("token revoke: expected a token id from `npsctl token list`, not \"%s\"",
 		    arg);
-	db = open_db_sqlite(&cfg);
-	if (db_begin(db) != SQLITE_OK)
-		return finish(db, &cfg, EXIT_RUNTIME);
-	st = db_prepare(db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND "
-	    "revoked_at IS NULL");
-	if (st == NULL) {
-		db_rollback(db);
+	db = open_db(&cfg);
+	if ((rc = store_api_token_revoke(db, id, time(NULL))) == -1)
+		return failed(db, &cfg);
+	if (rc == 0) {
+		fprintf(stderr, "npsctl: no active token %lld\n", id);
 		return finish(db, &cfg, EXIT_RUNTIME);
 	}
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, id);
-	snprintf(none, sizeof none, "no active token %lld", id);
-	rc = change_end(db, st, none);
-	if (rc == 0)
-		printf("token %lld revoked\n", id);
-	return finish(db, &cfg, rc);
+	printf("token %lld revoked\n", id);
+	return finish(db, &cfg, 0);
 }
 
 int
@@ -253,30 +240,12 @@ lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-/* A team is known once an event named it or it has a manager. */
-static int
-team_known(sqlite3 *db, const char *team)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM teams WHERE id = ?1) OR "
-	    "EXISTS (SELECT 1 FROM team_managers WHERE team_id = ?1)");
-	int known = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		known = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return known;
-}
-
 static int
 team_manager(const char *team, const char *address, int add, int create)
 {
-	char email[NPSD_MAX_EMAIL + 1], none[NPSD_MAX_EMAIL + 360];
+	char email[NPSD_MAX_EMAIL + 1];
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
+	struct store *db;
 	int rc;
 
 	if (!id_valid(team))
@@ -285,56 +254,45 @@ team_manager(const char *team, const char *address, int add, int create)
 		usage_error("team: \"%s\" is not an e-mail address", address);
 	snprintf(email, sizeof email, "%s", address);
 	lower(email);
-	db = open_db_sqlite(&cfg);
-	if (db_begin(db) != SQLITE_OK)
-		return finish(db, &cfg, EXIT_RUNTIME);
-	if (add && !create && team_known(db, team) != 1) {
-		db_rollback(db);
-		fprintf(stderr, "npsctl: no team \"%s\" has been seen in an event (npsctl team list); "
-		    "add --create to name its manager before its first close\n", team);
-		return finish(db, &cfg, EXIT_RUNTIME);
-	}
-	st = db_prepare(db, add ?
-	    "INSERT OR IGNORE INTO team_managers (team_id, email, added_at) VALUES (?1, ?2, ?3)" :
-	    "DELETE FROM team_managers WHERE team_id = ?1 AND email = ?2");
-	if (st == NULL) {
-		db_rollback(db);
+	db = open_db(&cfg);
+	rc = add ? store_team_manager_add(db, team, email, time(NULL), !create) :
+	    store_team_manager_remove(db, team, email);
+	if (rc == -1)
+		return failed(db, &cfg);
+	if (rc == 0 && add) {
+		fprintf(stderr, "npsctl: no team \"%s\" has been seen in an event (npsctl team "
+		    "list); add --create to name its manager before its first close\n", team);
 		return finish(db, &cfg, EXIT_RUNTIME);
 	}
-	sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
-	if (add)
-		sqlite3_bind_int64(st, 3, time(NULL));
-	snprintf(none, sizeof none, "%s is not a manager of team %.300s", email, team);
-	rc = change_end(db, st, add ? NULL : none);
-	if (rc == 0)
-		printf("%s %s team %s\n", email, add ? "manages" : "no longer manages", team);
-	return finish(db, &cfg, rc);
+	if (rc == 0) {
+		fprintf(stderr, "npsctl: %s is not a manager of team %.300s\n", email, team);
+		return finish(db, &cfg, EXIT_RUNTIME);
+	}
+	printf("%s %s team %s\n", email, add ? "manages" : "no longer manages", team);
+	return finish(db, &cfg, 0);
+}
+
+static int
+team_print(void *arg, const char *team, const char *name, const char *managers)
+{
+	int *rows = arg;
+
+	(*rows)++;
+	printf("%-20.20s %-24.24s %s\n", team, name,
+	    *managers ? managers : "(none: detractor alerts go nowhere)");
+	return 0;
 }
 
 static int
 team_list(void)
 {
 	struct config cfg;
-	sqlite3 *db = open_db_sqlite(&cfg);
-	sqlite3_stmt *st;
+	struct store *db = open_db(&cfg);
 	int rows = 0;
 
-	/* teams seen in events, and teams that only have managers so far */
-	st = db_prepare(db, "WITH ids(id) AS (SELECT id FROM teams UNION "
-	    "SELECT team_id FROM team_managers) SELECT ids.id, coalesce(t.name, ''), "
-	    "coalesce((SELECT group_concat(email, ', ') FROM (SELECT email FROM team_managers "
-	    "WHERE team_id = ids.id ORDER BY email)), '') FROM ids LEFT JOIN teams t ON "
-	    "t.id = ids.id ORDER BY ids.id");
-	if (st == NULL)
-		return finish(db, &cfg, EXIT_RUNTIME);
 	printf("%-20s %-24s %s\n", "team", "name", "managers");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		rows++;
-		printf("%-20.20s %-24.24s %s\n", text_col(st, 0), text_col(st, 1),
-		    *text_col(st, 2) ? text_col(st, 2) : "(none: detractor alerts go nowhere)");
-	}
-	sqlite3_finalize(st);
+	if (store_team_manager_list(db, team_print, &rows) == -1)
+		return failed(db, &cfg);
 	if (rows == 0)
 		printf("(no teams seen yet)\n");
 	return finish(db, &cfg, 0);
@@ -362,61 +320,49 @@ admin_change(const char *address, int add)
 {
 	char email[NPSD_MAX_EMAIL + 1];
 	struct config cfg;
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	int rc = 0;
+	struct store *db;
+	int rc;
 
 	if (strlen(address) > NPSD_MAX_EMAIL || !message_address_valid(address))
 		usage_error("admin: \"%s\" is not an e-mail address", address);
 	snprintf(email, sizeof email, "%s", address);
 	lower(email);
-	db = open_db_sqlite(&cfg);
-	st = db_prepare(db, add ? "INSERT OR IGNORE INTO admins (email, added_at) VALUES (?1, ?2)" :
-	    "DELETE FROM admins WHERE email = ?1");
-	if (st == NULL)
-		return finish(db, &cfg, EXIT_RUNTIME);
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	if (add)
-		sqlite3_bind_int64(st, 2, time(NULL));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = EXIT_RUNTIME;
-	sqlite3_finalize(st);
-	if (rc == 0 && !add && sqlite3_changes(db) == 0) {
+	db = open_db(&cfg);
+	/* removing an admin ends their sessions with it */
+	rc = add ? (store_admin_add(db, email, time(NULL)) == 0 ? 1 : -1) :
+	    store_admin_remove(db, email);
+	if (rc == -1)
+		return failed(db, &cfg);
+	if (rc == 0) {
 		fprintf(stderr, "npsctl: %s is not an admin\n", email);
-		rc = EXIT_RUNTIME;
+		return finish(db, &cfg, EXIT_RUNTIME);
 	}
-	if (rc == 0 && !add) {	/* their sessions end with it */
-		st = db_prepare(db, "DELETE FROM sessions WHERE email = ?");
-		if (st != NULL) {
-			sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-			sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-	}
-	if (rc == 0)
-		printf("%s %s\n", email, add ? "is an admin: signs in at /login and sees every team" :
-		    "is no longer an admin");
-	return finish(db, &cfg, rc);
+	printf("%s %s\n", email, add ? "is an admin: signs in at /login and sees every team" :
+	    "is no longer an admin");
+	return finish(db, &cfg, 0);
+}
+
+static int
+admin_print(void *arg, const char *email, long long added_at)
+{
+	int *rows = arg;
+	char when[32];
+
+	(*rows)++;
+	event_format_time((time_t)added_at, when, sizeof when);
+	printf("%-40s added %s\n", email, when);
+	return 0;
 }
 
 static int
 admin_list(void)
 {
 	struct config cfg;
-	sqlite3 *db = open_db_sqlite(&cfg);
-	sqlite3_stmt *st = db_prepare(db, "SELECT email, added_at FROM admins ORDER BY email");
+	struct store *db = open_db(&cfg);
 	int rows = 0;
 
-	if (st == NULL)
-		return finish(db, &cfg, EXIT_RUNTIME);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char when[32];
-
-		rows++;
-		event_format_time((time_t)sqlite3_column_int64(st, 1), when, sizeof when);
-		printf("%-40s added %s\n", text_col(st, 0), when);
-	}
-	sqlite3_finalize(st);
+	if (store_admin_each(db, admin_print, &rows) == -1)
+		return failed(db, &cfg);
 	if (rows == 0)
 		printf("(no admins)\n");
 	return finish(db, &cfg, 0);

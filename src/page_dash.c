@@ -50,7 +50,7 @@ dash_request_lang(struct request *req)
 int
 dash_session(struct request *req, struct dash_user *u)
 {
-	sqlite3 *db = db_thread();
+	struct store *db = store_thread();
 
 	memset(u, 0, sizeof *u);
 	if (db == NULL)

@@ -4,17 +4,18 @@
  * nobody in; the POST starts the session), POST /logout. */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "crypto.h"
 #include "dash.h"
 #include "dash_html.h"
-#include "db.h"
 #include "log.h"
 #include "mailer.h"
 #include "message.h"
 #include "page.h"
+#include "store_outbox.h"
 #include "template.h"
 
 static enum MHD_Result
@@ -38,14 +39,13 @@ login_form(struct request *req, enum dash_lang l, unsigned status, enum dash_wor
 
 /* The mail with the link, into the outbox in the caller's transaction. */
 static int
-queue_link_mail(sqlite3 *db, const struct config *cfg, enum dash_lang l, const char *email,
+queue_link_mail(struct store *db, const struct config *cfg, enum dash_lang l, const char *email,
     const char *link, time_t now)
 {
 	const char *domain = strrchr(cfg->from_address, '@') + 1;
-	char url[600], message_id[128], hash[CRYPTO_SHA256_HEX];
+	char url[600], message_id[128], hash[CRYPTO_SHA256_HEX], recipient[NPSD_MAX_EMAIL + 1] = "";
 	struct buf subject, text, msg;
 	struct message_parts m;
-	sqlite3_stmt *st;
 	int rc = -1;
 
 	snprintf(url, sizeof url, "%s/login/%s", cfg->public_url, link);
@@ -73,17 +73,10 @@ queue_link_mail(sqlite3 *db, const struct config *cfg, enum dash_lang l, const c
 	m.date = now;
 	if (message_build(&m, &msg) == -1)
 		goto out;
-	st = db_prepare(db, "INSERT INTO outbox (recipient, message_id, message, state, "
-	    "next_attempt_at, created_at, kind) VALUES (lower(?), ?, ?, 'queued', ?, ?, 'login')");
-	if (st == NULL)
-		goto out;
-	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, msg.data, (int)msg.len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, now);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	for (size_t i = 0; i < sizeof recipient - 1 && email[i] != '\0'; i++)
+		recipient[i] = (char)tolower((unsigned char)email[i]);
+	rc = store_outbox_queue(db, 0, recipient, message_id, msg.data, msg.len, "login",
+	    (long long)now, NULL) == STORE_OK ? 0 : -1;
 out:
 	crypto_wipe(url, sizeof url);
 	if (msg.data != NULL)
@@ -114,7 +107,7 @@ page_login_post(struct request *req)
 {
 	enum dash_lang l = dash_request_lang(req);
 	const char *email = req->form.email;
-	sqlite3 *db = db_thread();
+	struct store *db = store_thread();
 	time_t now = time(NULL);
 	char link[23];
 	int known, made = 0;
@@ -124,18 +117,18 @@ page_login_post(struct request *req)
 	page_attempt_note(req);
 	if (req->form.email_too_long || !message_address_valid(email))
 		return login_form(req, l, MHD_HTTP_BAD_REQUEST, W_BAD_FORM);
-	if (db == NULL || db_begin(db) != SQLITE_OK)
+	if (db == NULL || store_begin(db) != STORE_OK)
 		return unavailable(req);
 	known = session_address_known(db, email);
 	if (known == 1)
 		made = session_link_create(db, email, now, link);
 	if (known == -1 || made == -1 ||
 	    (made == 1 && queue_link_mail(db, req->cfg, l, email, link, now) == -1)) {
-		db_rollback(db);
-		log_warnx("sign-in link not stored: %s", sqlite3_errmsg(db));
+		log_warnx("sign-in link not stored: %s", store_errmsg(db));
+		store_rollback(db);
 		return unavailable(req);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (store_commit(db) != STORE_OK)
 		return unavailable(req);
 	crypto_wipe(link, sizeof link);
 	if (made == 1)
@@ -149,7 +142,7 @@ page_login_link_get(struct request *req)
 {
 	enum dash_lang l = dash_request_lang(req);
 	char email[NPSD_MAX_EMAIL + 1];
-	sqlite3 *db = db_thread();
+	struct store *db = store_thread();
 	enum MHD_Result ret;
 	struct buf b;
 	int rc;
@@ -177,19 +170,19 @@ page_login_link_post(struct request *req)
 {
 	enum dash_lang l = dash_request_lang(req);
 	char email[NPSD_MAX_EMAIL + 1], session[23], cookie[160];
-	sqlite3 *db = db_thread();
+	struct store *db = store_thread();
 	enum MHD_Result ret;
 	time_t now = time(NULL);
 	int rc;
 
 	http_form_finish(req);
-	if (db == NULL || db_begin(db) != SQLITE_OK)
+	if (db == NULL || store_begin(db) != STORE_OK)
 		return unavailable(req);
 	rc = session_link_check(db, req->arg, now, 1, email);
 	if (rc == 1 && session_create(db, email, now, session) == -1)
 		rc = -1;
-	if (rc != 1 || db_commit(db) != SQLITE_OK) {
-		db_rollback(db);
+	if (rc != 1 || store_commit(db) != STORE_OK) {
+		store_rollback(db);
 		if (rc == 0 && page_attempt_failed(req, &ret))
 			return ret;
 		if (rc != 0)
@@ -220,7 +213,7 @@ page_logout(struct request *req)
 		return dash_message(req, MHD_HTTP_FORBIDDEN, l, NULL, W_SIGN_OUT, W_BAD_FORM);
 	}
 	if (rc == 1) {
-		int deleted = session_delete(db_thread(), token);
+		int deleted = session_delete(store_thread(), token);
 
 		session_user_free(&u);
 		if (deleted == -1)	/* the session would outlive the cookie */

@@ -4,11 +4,11 @@
 #ifndef NPSD_SESSION_H
 #define NPSD_SESSION_H
 
-#include <sqlite3.h>
 #include <time.h>
 
 #include "crypto.h"
 #include "limits.h"
+#include "store.h"
 
 #define SESSION_COOKIE		"__Host-npsd"
 #define SESSION_LINK_TTL	(15 * 60)
@@ -26,20 +26,20 @@ struct dash_user {
 
 /* 1 when the address may sign in: an agent seen in events, a team manager
  * or an admin. */
-int	session_address_known(sqlite3 *, const char *email);
+int	session_address_known(struct store *, const char *email);
 /* A new sign-in link's secret in out (22 characters); 0 when this address
  * had SESSION_LINKS_PER_ADDRESS links lately (no new one), -1 on error.
  * Runs inside the caller's transaction. */
-int	session_link_create(sqlite3 *, const char *email, time_t now, char out[23]);
+int	session_link_create(struct store *, const char *email, time_t now, char out[23]);
 /* 1 and the address when the link is valid, unused and unexpired; 0 when
  * not. consume marks it used. */
-int	session_link_check(sqlite3 *, const char *token, time_t now, int consume,
+int	session_link_check(struct store *, const char *token, time_t now, int consume,
     char email[NPSD_MAX_EMAIL + 1]);
 /* A new session for email; its secret in out. */
-int	session_create(sqlite3 *, const char *email, time_t now, char out[23]);
+int	session_create(struct store *, const char *email, time_t now, char out[23]);
 /* 1 and the user for a valid session cookie value; 0 when none. */
-int	session_find(sqlite3 *, const char *token, time_t now, struct dash_user *);
-int	session_delete(sqlite3 *, const char *token);
+int	session_find(struct store *, const char *token, time_t now, struct dash_user *);
+int	session_delete(struct store *, const char *token);
 void	session_user_free(struct dash_user *);
 int	session_manages(const struct dash_user *, const char *team);
 
