@@ -110,7 +110,7 @@ page_login_post(struct request *req)
 	struct store *db = store_thread();
 	time_t now = time(NULL);
 	char link[23];
-	int known, made = 0;
+	int made;
 
 	http_form_finish(req);
 	/* every attempt counts against the client's limit (page_throttled) */
@@ -119,10 +119,8 @@ page_login_post(struct request *req)
 		return login_form(req, l, MHD_HTTP_BAD_REQUEST, W_BAD_FORM);
 	if (db == NULL || store_begin(db) != STORE_OK)
 		return unavailable(req);
-	known = session_address_known(db, email);
-	if (known == 1)
-		made = session_link_create(db, email, now, link);
-	if (known == -1 || made == -1 ||
+	made = session_link_request(db, email, now, link);
+	if (made == -1 ||
 	    (made == 1 && queue_link_mail(db, req->cfg, l, email, link, now) == -1)) {
 		log_warnx("sign-in link not stored: %s", store_errmsg(db));
 		store_rollback(db);

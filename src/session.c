@@ -36,6 +36,17 @@ session_link_create(struct store *db, const char *email, time_t now, char out[23
 }
 
 int
+session_link_request(struct store *db, const char *email, time_t now, char out[23])
+{
+	int known;
+
+	if (store_login_link_purge(db, email, (long long)now - SESSION_LINK_KEPT) == -1 ||
+	    (known = session_address_known(db, email)) == -1)
+		return -1;
+	return known == 1 ? session_link_create(db, email, now, out) : 0;
+}
+
+int
 session_link_check(struct store *db, const char *token, time_t now, int consume,
     char email[NPSD_MAX_EMAIL + 1])
 {
@@ -59,7 +70,7 @@ session_create(struct store *db, const char *email, time_t now, char out[23])
 	    (long long)now + SESSION_TTL) == -1)
 		return -1;
 	/* expired sessions and links go as new ones come */
-	return store_session_purge(db, (long long)now, (long long)now - 86400);
+	return store_session_purge(db, (long long)now, (long long)now - SESSION_LINK_KEPT);
 }
 
 int

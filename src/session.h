@@ -12,6 +12,7 @@
 
 #define SESSION_COOKIE		"__Host-npsd"
 #define SESSION_LINK_TTL	(15 * 60)
+#define SESSION_LINK_KEPT	86400	/* an expired link's row stays this long */
 #define SESSION_TTL		(8 * 3600)
 #define SESSION_LINKS_PER_ADDRESS 3	/* sign-in mails per address per link lifetime */
 
@@ -31,6 +32,13 @@ int	session_address_known(struct store *, const char *email);
  * had SESSION_LINKS_PER_ADDRESS links lately (no new one), -1 on error.
  * Runs inside the caller's transaction. */
 int	session_link_create(struct store *, const char *email, time_t now, char out[23]);
+/* A sign-in request for email, in the caller's transaction: 1 and a new
+ * link's secret in out when the address is known and under its limit, 0
+ * when no link is made (unknown address or over the limit), -1 on error.
+ * Known or not, the request writes (the address's long-expired links
+ * go), so that a database that cannot be written fails both alike and
+ * the answer never tells whether an address is known. */
+int	session_link_request(struct store *, const char *email, time_t now, char out[23]);
 /* 1 and the address when the link is valid, unused and unexpired; 0 when
  * not. consume marks it used. */
 int	session_link_check(struct store *, const char *token, time_t now, int consume,

@@ -86,6 +86,22 @@ store_login_link_insert(struct store *db, const char *hash, const char *email, l
 }
 
 int
+store_login_link_purge(struct store *db, const char *email, long long before)
+{
+	struct store_stmt *st = sql_cached(db, "DELETE FROM login_links WHERE email = lower(?) "
+	    "AND expires_at <= ?");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sql_bind_text(st, 1, email, -1);
+	sql_bind_int64(st, 2, before);
+	rc = sql_step(st);
+	sql_done(st);
+	return rc == STORE_DONE ? 0 : -1;
+}
+
+int
 store_login_link_check(struct store *db, const char *hash, long long now, int consume,
     char email[NPSD_MAX_EMAIL + 1])
 {

@@ -29,6 +29,8 @@ long long store_login_link_count(struct store *, const char *email, long long si
 /* Stores a sign-in link by its hash, for email in lower case. 0 or -1. */
 int	store_login_link_insert(struct store *, const char *hash, const char *email,
 	    long long now, long long expires_at);
+/* Deletes email's (any case) sign-in links expired at before. 0 or -1. */
+int	store_login_link_purge(struct store *, const char *email, long long before);
 /* 1 and the link's address when the link whose hash is given is unused
  * and unexpired at now; 0 when not; -1 on error. With consume, the link
  * is marked used at now in the same statement, so two requests (on any

@@ -434,6 +434,15 @@ START_TEST(sessions_are_shared_between_instances)
 	ck_assert_int_eq(session_delete(b, session), 0);
 	ck_assert_int_eq(session_find(a, session, now + 1, &u), 0);		/* ended */
 
+	/* a request for an unknown address makes nothing; a known one's
+	 * clears the address's links that expired long ago */
+	ck_assert_int_eq(session_link_request(a, "nobody@example.org", now, again), 0);
+	ck_assert_int_eq(store_login_link_count(a, boss, 0), 4);
+	now += SESSION_LINK_TTL + SESSION_LINK_KEPT;
+	ck_assert_int_eq(session_link_request(b, upper, now, again), 1);
+	ck_assert_int_eq(store_login_link_count(a, boss, 0), 2);
+	ck_assert_int_eq(session_link_check(a, again, now + 1, 1, email), 1);
+
 	ck_assert_int_eq(session_create(b, boss, now, session), 0);
 	ck_assert_int_eq(session_find(a, session, now + 1, &u), 1);
 	session_user_free(&u);
