@@ -9,7 +9,6 @@
 
 #include "config.h"
 #include "limits.h"
-#include "npsctl_db.h"	/* until every command calls store operations */
 #include "report.h"
 #include "store.h"
 

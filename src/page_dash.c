@@ -10,7 +10,6 @@
 
 #include "dash.h"
 #include "dash_html.h"
-#include "db.h"
 #include "event.h"
 #include "crypto.h"
 #include "log.h"
