@@ -131,6 +131,33 @@ START_TEST(writes_changes_and_constraints)
 }
 END_TEST
 
+/* Text sorts by bytes on both, as SQLite does, whatever the database's
+ * locale: lists and reports come out in one order. */
+START_TEST(text_sorts_by_bytes)
+{
+	static const char *const names[] = { "b", "B", "a", "\xc3\xa9", "A" };
+	struct store_stmt *st;
+	char got[64] = "";
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		st = sql_prepare(db, "INSERT INTO teams (id, name, seen_at) VALUES (?, ?, 0) "
+		    "ON CONFLICT (id) DO NOTHING");
+		sql_bind_text(st, 1, names[i], -1);
+		sql_bind_text(st, 2, names[i], -1);
+		ck_assert_int_eq(sql_step(st), STORE_DONE);
+		sql_finalize(st);
+	}
+	st = sql_prepare(db, "SELECT id FROM teams ORDER BY id");
+	while (sql_step(st) == STORE_ROW) {
+		strncat(got, sql_column_text(st, 0), sizeof got - strlen(got) - 1);
+		strncat(got, " ", sizeof got - strlen(got) - 1);
+	}
+	sql_finalize(st);
+	ck_assert_str_eq(got, "A B a b \xc3\xa9 ");
+	ck_assert_int_eq(one_int("SELECT count(*) FROM teams WHERE id > 'Z'"), 3);
+}
+END_TEST
+
 START_TEST(cached_statements_are_reused)
 {
 	for (int i = 0; i < 3; i++) {
@@ -279,6 +306,7 @@ suite(const char *name)
 	tcase_add_test(tc, parameters_and_types);
 	tcase_add_test(tc, writes_changes_and_constraints);
 	tcase_add_test(tc, cached_statements_are_reused);
+	tcase_add_test(tc, text_sorts_by_bytes);
 	tcase_add_test(tc, transitions_follow_the_state_machine);
 	tcase_add_test(tc, a_lost_connection_is_opened_again);
 	suite_add_tcase(s, tc);
@@ -310,8 +338,16 @@ postgresql_target(void)
 	snprintf(url, sizeof url, "%s/postgres", base);
 	conn = PQconnectdbParams((const char *[]){ "dbname", "password", NULL },
 	    (const char *[]){ url, password, NULL }, 1);
-	snprintf(sql, sizeof sql, "CREATE DATABASE check_store_%ld", (long)getpid());
+	/* a locale that sorts unlike bytes ('a' < 'B'), where the server has
+	 * ICU: the schema's own collation must win */
+	snprintf(sql, sizeof sql, "CREATE DATABASE check_store_%ld TEMPLATE template0 "
+	    "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'", (long)getpid());
 	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		snprintf(sql, sizeof sql, "CREATE DATABASE check_store_%ld", (long)getpid());
+		res = PQexec(conn, sql);
+	}
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok)
 		fprintf(stderr, "check_store: %s", PQerrorMessage(conn));
