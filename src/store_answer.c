@@ -102,13 +102,35 @@ current_set(struct store *db, long long version)
 	return rc == STORE_DONE ? STORE_OK : rc;
 }
 
+/* PostgreSQL: answers to one survey are recorded one after the other (the
+ * survey's row lock, held to the commit), so the version written last is
+ * the one committed last and the current answer; SQLite's BEGIN IMMEDIATE
+ * already makes every write transaction wait its turn. */
+static int
+survey_lock(struct store *db, long long survey)
+{
+	struct store_stmt *st;
+	int rc;
+
+	if (store_backend(db) != STORE_POSTGRESQL)
+		return STORE_OK;
+	if ((st = sql_cached(db, "SELECT id FROM surveys WHERE id = ? FOR UPDATE")) == NULL)
+		return STORE_ERROR;
+	sql_bind_int64(st, 1, survey);
+	while ((rc = sql_step(st)) == STORE_ROW)
+		;
+	sql_done(st);
+	return rc == STORE_DONE ? STORE_OK : rc;
+}
+
 int
 store_answer_record(struct store *db, const struct store_answer *a)
 {
 	long long version = 0;
 	int rc;
 
-	if ((rc = version_add(db, a, &version)) != STORE_OK ||
+	if ((rc = survey_lock(db, a->survey)) != STORE_OK ||
+	    (rc = version_add(db, a, &version)) != STORE_OK ||
 	    (rc = current_set(db, version)) != STORE_OK)
 		return rc;
 	return store_survey_transition(db, SURVEY_EV_ANSWERED, NULL, "id = ?",
