@@ -37,7 +37,9 @@ trap 'stop_api; cleanup' EXIT
 printf '{"tickets": {%s}}\n' "$(for t in 3001 3002 3003 3004 3005 3006 3007; do
 	printf '"%s": [{"users_id": 48, "type": 1, "alternative_email": ""}],' "$t"; done |
 	sed 's/,$//')" > "$WORK/api-data.json"
-start_api
+# the first request waits 1.5 s (under api_timeout), so that the first
+# close is still seen waiting for its address
+start_api --delay 1.5 --delay-count 1
 printf '%s\n' "$USER_TOKEN" > "$WORK/glpi-user-token"
 write_config "$WORK/npsd.conf" '[mail]' "transport = maildir:$WORK/mail" \
     '[survey]' 'delay = 0' 'cooldown = 0' \
