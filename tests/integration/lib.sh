@@ -270,11 +270,9 @@ db_dump() {
 hold_write_lock() {
 	rm -f "$1" "$2"
 	if [ "$BACKEND" = postgresql ]; then
+		tables=$(sql "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables WHERE schemaname = 'public'")
 		{
-			printf 'BEGIN;\n'
-			printf "DO \$\$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables "
-			printf "WHERE schemaname = 'public' LOOP EXECUTE format('LOCK TABLE %%I IN EXCLUSIVE MODE', t); "
-			printf "END LOOP; END \$\$;\n"
+			printf 'BEGIN;\nLOCK TABLE %s IN EXCLUSIVE MODE;\n' "$tables"
 			printf '\\! touch %s\n' "$1"
 			for _ in $(seq 1 300); do [ -e "$2" ] && break; sleep 0.1; done
 			printf 'ROLLBACK;\n'
@@ -293,7 +291,7 @@ c.execute("ROLLBACK")
 PY
 	fi
 	LOCK_PID=$!
-	wait_for test -e "$1"
+	wait_for test -e "$1" || { not_ok "another process could not take the write lock"; return 1; }
 }
 
 # wait_for COMMAND...: up to 60 s
